@@ -1,0 +1,258 @@
+"""Telegram through python-telegram-bot: updates become inbound events, replies go out as HTML.
+
+The handlers here are thin on purpose: all state lives in the database (see the dialog),
+so a restart or a second replica loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
+from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply
+from bot.texts.catalog import Catalog, plain
+
+log = logging.getLogger(__name__)
+
+Handle = Callable[[Inbound], Awaitable[Outcome]]
+NOT_MODIFIED = "message is not modified"
+
+
+def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.text, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.text, callback_data=b.data)
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Long texts (a digest) go out in several messages, cut at line ends."""
+    if len(text) <= limit:
+        return [text]
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    person = Person(
+        id=user.id,
+        name=user.full_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+    private = chat.type == chat.PRIVATE
+    query = update.callback_query
+    if query is not None:
+        message_id = query.message.message_id if query.message else None
+        return Inbound(person, chat.id, Kind.BUTTON, private, data=query.data, message_id=message_id)
+    message = update.message
+    if message is None:
+        return None
+    return _message_event(person, chat.id, private, message)
+
+
+def _message_event(person: Person, chat_id: int, private: bool, message: Message) -> Inbound:
+    text = message.text
+    if text is not None and text.startswith("/"):
+        head, _, args = text.partition(" ")
+        command = head[1:].split("@", 1)[0].lower()
+        return Inbound(person, chat_id, Kind.COMMAND, private, text=text, command=command, args=args.strip())
+    if text is not None:
+        return Inbound(person, chat_id, Kind.TEXT, private, text=text, message_id=message.message_id)
+    if message.document is not None or message.photo:
+        return Inbound(person, chat_id, Kind.FILE, private, message_id=message.message_id)
+    return Inbound(person, chat_id, Kind.UNSUPPORTED, private, message_id=message.message_id)
+
+
+class TelegramMessenger:
+    """Messenger over the bot of a running Application; used by the outbox workers."""
+
+    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+        self.application = application
+
+    async def send(self, chat_id: int, reply: Reply) -> int:
+        message_id = 0
+        parts = split_text(reply.text)
+        for index, part in enumerate(parts):
+            markup = keyboard(reply.buttons) if index == len(parts) - 1 else None
+            try:
+                sent = await self.application.bot.send_message(
+                    chat_id,
+                    part,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except TelegramError as error:
+                raise _classify(error) from error
+            message_id = sent.message_id
+        return message_id
+
+    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        try:
+            await self.application.bot.edit_message_text(
+                reply.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except BadRequest as error:
+            if NOT_MODIFIED in str(error):
+                return
+            raise _classify(error) from error
+        except TelegramError as error:
+            raise _classify(error) from error
+
+
+def _classify(error: TelegramError) -> Exception:
+    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
+        return MessengerTemporaryError(str(error))
+    if isinstance(error, Forbidden | BadRequest):
+        return MessengerPermanentError(str(error))
+    return MessengerTemporaryError(str(error))
+
+
+class TelegramChannel:
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        base_file_url: str,
+        handle: Handle,
+        texts: Catalog,
+        on_error: Callable[[str], Awaitable[None]],
+        staff_ids: list[int],
+    ) -> None:
+        self.handle = handle
+        self.texts = texts
+        self.on_error = on_error
+        self.staff_ids = staff_ids
+        self.application = (
+            ApplicationBuilder()
+            .token(token)
+            .base_url(base_url)
+            .base_file_url(base_file_url)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .build()
+        )
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
+        self.messenger = TelegramMessenger(self.application)
+
+    async def start(self, poll_interval: float = 0.0, timeout: int = 10) -> None:
+        await self.application.initialize()
+        await self.set_commands()
+        await self.application.start()
+        assert self.application.updater is not None
+        await self.application.updater.start_polling(
+            poll_interval=poll_interval,
+            timeout=timeout,
+            allowed_updates=["message", "callback_query"],
+            drop_pending_updates=False,
+        )
+
+    async def stop(self) -> None:
+        updater = self.application.updater
+        if updater is not None and updater.running:
+            await updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+
+    async def set_commands(self) -> None:
+        bot = self.application.bot
+        for language in ("id", "en"):
+            names = self.texts.t(language, "commands.menu").split()
+            commands = [BotCommand(name, self.texts.t(language, f"commands.{name}")) for name in names]
+            # Indonesian is the default menu; English for clients set to English.
+            await bot.set_my_commands(commands, language_code=None if language == "id" else language)
+        names = self.texts.t("id", "commands.menu").split()
+        commands = [BotCommand(name, self.texts.t("id", f"commands.{name}")) for name in names]
+        for staff_id in self.staff_ids:
+            try:
+                await bot.set_my_commands(commands, scope=BotCommandScopeChat(staff_id))
+            except BadRequest as error:
+                # Telegram knows a private chat only once that person has written to the bot.
+                log.warning("no staff command menu for %s yet: %s", staff_id, error.message)
+
+    async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not isinstance(update, Update):
+            return
+        event = to_inbound(update)
+        if event is None:
+            return
+        outcome = await self.handle(event)
+        await self._deliver(update, event, outcome)
+
+    async def _deliver(self, update: Update, event: Inbound, outcome: Outcome) -> None:
+        query = update.callback_query
+        if query is not None:
+            # Always answered, or the client shows a spinner for many seconds.
+            toast = plain(outcome.toast)[:200] if outcome.toast else None
+            await query.answer(toast, show_alert=outcome.alert)
+        for reply in outcome.replies:
+            chat_id = reply.chat_id or event.chat_id
+            if reply.edit and query is not None and query.message is not None:
+                await self.messenger.edit(chat_id, query.message.message_id, reply)
+            else:
+                await self.messenger.send(chat_id, reply)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        log.error("update failed: %s", type(error).__name__, exc_info=error)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            language = self.texts.language(
+                update.effective_user.language_code if update.effective_user else None
+            )
+            try:
+                await self.messenger.send(
+                    update.effective_chat.id, Reply(self.texts.t(language, "error.internal"))
+                )
+            except Exception:
+                log.warning("could not tell the user about the failure")
+        await self.on_error(f"{type(error).__name__}: {error}")

@@ -1,0 +1,206 @@
+"""Settings from the environment and `.env` (prefix HOTSPOT_), checked at start-up."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CATEGORY_CODES = ("dosen", "mahasiswa", "tendik", "tamu", "mitra", "peserta", "lainnya")
+SELF_SERVICE_CATEGORIES = frozenset({"dosen", "mahasiswa", "tendik"})
+
+
+class CategoryPolicy(BaseModel):
+    profile: str = "default"
+    max_days: int = Field(default=7, ge=1, le=366)
+
+
+def _default_categories() -> dict[str, CategoryPolicy]:
+    return {
+        "tamu": CategoryPolicy(profile="tamu", max_days=7),
+        "mitra": CategoryPolicy(profile="mitra", max_days=30),
+        "peserta": CategoryPolicy(profile="peserta", max_days=5),
+        "lainnya": CategoryPolicy(profile="tamu", max_days=3),
+    }
+
+
+def _id_list(value: Any) -> Any:
+    """Accepts "1,2,3", "[1,2,3]" or a list, so ids read naturally in a .env file."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return value
+
+
+IdList = Annotated[list[int], NoDecode]
+
+
+class ConfigError(Exception):
+    """One clear line naming the setting that stops start-up."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HOTSPOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+    )
+
+    # Telegram
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    admin_ids: IdList = Field(default_factory=list)
+    head_ids: IdList = Field(default_factory=list)
+    admin_chat_id: int | None = None
+
+    # Database
+    database_url: str = "sqlite+aiosqlite:///./var/hotspot-desk.db"
+
+    # Router (MikroTik RouterOS API)
+    router_host: str = "127.0.0.1"
+    router_port: int = Field(default=8728, ge=1, le=65535)
+    router_user: str = "admin"
+    router_password: SecretStr = SecretStr("")
+    router_tls: bool = False
+    router_tls_verify: bool = True
+    router_ca_file: str | None = None
+    router_timeout: float = Field(default=10.0, gt=0)
+    router_hotspot_server: str = "all"
+
+    # Email
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "Hotspot PTIPD <hotspot@uin-malang.ac.id>"
+    smtp_security: Literal["none", "starttls", "tls"] = "none"
+    smtp_ca_file: str | None = None
+
+    # Time
+    timezone: str = "Asia/Jakarta"
+    digest_time: time = time(7, 0)
+
+    # The service
+    activation_url: str = "https://simak.uin-malang.ac.id"
+    activation_text_id: str = (
+        "Masuk ke aplikasi kampus dengan akun SIMAK Anda, buka menu Layanan → Hotspot, "
+        "lalu tekan Aktifkan. Akun hotspot memakai NIP/NIM dan kata sandi SIMAK Anda."
+    )
+    activation_text_en: str = (
+        "Sign in to the campus app with your SIMAK account, open Services → Hotspot and tap "
+        "Activate. The hotspot account uses your staff/student number and SIMAK password."
+    )
+    categories: dict[str, CategoryPolicy] = Field(default_factory=_default_categories)
+    form_file: Path | None = None
+    host_units: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "Rektorat",
+            "PTIPD",
+            "Fakultas Sains dan Teknologi",
+            "Fakultas Ekonomi",
+            "Fakultas Syariah",
+            "Fakultas Humaniora",
+            "Fakultas Psikologi",
+            "Fakultas Ilmu Tarbiyah dan Keguruan",
+            "Fakultas Kedokteran dan Ilmu Kesehatan",
+            "Pascasarjana",
+            "Perpustakaan",
+        ]
+    )
+
+    # Workers
+    outbox_interval_seconds: float = Field(default=5.0, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1)
+    expiry_interval_minutes: float = Field(default=5.0, gt=0)
+
+    @field_validator("admin_ids", "head_ids", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: Any) -> Any:
+        return _id_list(value)
+
+    @field_validator("host_units", mode="before")
+    @classmethod
+    def _parse_units(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(";") if part.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _merge_categories(cls, value: Any) -> Any:
+        """Overrides one attribute of one category without restating the rest."""
+        if isinstance(value, str):
+            value = json.loads(value)
+        if not isinstance(value, dict):
+            return value
+        form_categories = set(CATEGORY_CODES) - SELF_SERVICE_CATEGORIES
+        unknown = set(value) - form_categories
+        if unknown:
+            raise ValueError(f"unknown categories {sorted(unknown)}")
+        merged: dict[str, Any] = {
+            code: policy.model_dump() for code, policy in _default_categories().items()
+        }
+        for code, override in value.items():
+            if isinstance(override, CategoryPolicy):
+                override = override.model_dump()
+            merged[code] = {**merged[code], **override}
+        return merged
+
+    @field_validator("smtp_sender")
+    @classmethod
+    def _sender_has_address(cls, value: str) -> str:
+        if not re.search(r"[^@\s<]+@[^@\s>]+", value):
+            raise ValueError("must contain an email address")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def require_production(self) -> None:
+        """What `run` needs beyond the embedded defaults."""
+        if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
+            raise ConfigError("HOTSPOT_TELEGRAM_TOKEN is missing: set the bot token from @BotFather")
+        if not self.admin_ids:
+            raise ConfigError("HOTSPOT_ADMIN_IDS is empty: name at least one admin's Telegram id")
+        if not self.head_ids:
+            raise ConfigError("HOTSPOT_HEAD_IDS is empty: name at least one head's Telegram id")
+
+
+def describe(error: ValidationError) -> str:
+    """The first problem, as one line naming the environment variable."""
+    first = error.errors()[0]
+    location = "__".join(str(part) for part in first["loc"]).upper()
+    return f"HOTSPOT_{location}: {first['msg']}"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(f"invalid setting {describe(error)}") from None

@@ -1,0 +1,30 @@
+"""The front door: every inbound event from any channel comes through `Desk.handle`."""
+
+from __future__ import annotations
+
+from bot.dialog.applicant import ApplicantDialog
+from bot.dialog.context import DeskContext
+from bot.dialog.events import Inbound, Kind, Outcome
+from bot.dialog.keyboards import Press
+from bot.dialog.staff import STAFF_VERBS, StaffDialog
+
+
+class Desk:
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
+        self.applicant = ApplicantDialog(ctx)
+        self.staff = StaffDialog(ctx)
+
+    async def handle(self, event: Inbound) -> Outcome:
+        if event.kind is Kind.BUTTON:
+            press = Press.parse(event.data)
+            if press is not None and press.verb in STAFF_VERBS:
+                return await self.staff.press(event, press)
+        is_staff = self.ctx.staff.is_staff(event.person.id)
+        if is_staff and event.kind in (Kind.TEXT, Kind.COMMAND) and await self.staff.pending_prompt(event):
+            if event.kind is Kind.TEXT or event.command in ("batal", "cancel"):
+                return await self.staff.answer_prompt(event)
+        if not event.private:
+            # Group chats are for staff cards; applicants are served in private.
+            return Outcome()
+        return await self.applicant.handle(event)

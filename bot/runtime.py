@@ -1,0 +1,155 @@
+"""The composition root: the one place where the product's parts are built and wired."""
+
+from __future__ import annotations
+
+import logging
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.channels.messenger import Messenger
+from bot.channels.telegram import TelegramChannel
+from bot.clock import Clock, SystemClock
+from bot.config import CATEGORY_CODES, SELF_SERVICE_CATEGORIES, Settings
+from bot.dialog.context import DeskContext
+from bot.dialog.desk import Desk
+from bot.dialog.events import Inbound, Outcome, Reply
+from bot.mail.sender import SmtpConfig, SmtpSender
+from bot.texts.catalog import Catalog
+from bot.worker.jobs import JobRunner
+from bot.worker.outbox import OutboxWorker
+from bot.worker.scheduler import build_scheduler
+from bot.worker.sweeps import enqueue_expiries, send_digest_if_due
+from db.migrate import upgrade
+from db.models import OutboxJob
+from db.uow import Database
+from handlers.actors import StaffDirectory
+from handlers.form.definition import load_form
+from provisioning.router import RouterClient, RouterConfig
+
+log = logging.getLogger(__name__)
+
+
+def router_config(settings: Settings) -> RouterConfig:
+    return RouterConfig(
+        host=settings.router_host,
+        port=settings.router_port,
+        username=settings.router_user,
+        password=settings.router_password.get_secret_value(),
+        use_tls=settings.router_tls,
+        tls_verify=settings.router_tls_verify,
+        ca_file=settings.router_ca_file,
+        timeout=settings.router_timeout,
+        hotspot_server=settings.router_hotspot_server,
+    )
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_user,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        security=settings.smtp_security,
+        sender=settings.smtp_sender,
+        ca_file=settings.smtp_ca_file,
+    )
+
+
+def desk_context(settings: Settings, db: Database, clock: Clock) -> DeskContext:
+    form_categories = frozenset(CATEGORY_CODES) - SELF_SERVICE_CATEGORIES
+    return DeskContext(
+        settings=settings,
+        db=db,
+        clock=clock,
+        texts=Catalog.load(),
+        form=load_form(settings.form_file, form_categories),
+        staff=StaffDirectory(
+            admins=frozenset(settings.admin_ids),
+            heads=frozenset(settings.head_ids),
+            admin_chat_id=settings.admin_chat_id,
+        ),
+    )
+
+
+class Runtime:
+    """Builds every part from the settings and owns their start and stop."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.db = Database(settings.database_url)
+        self.ctx = desk_context(settings, self.db, self.clock)
+        self.desk = Desk(self.ctx)
+        self.router = RouterClient(router_config(settings))
+        self.mailer = SmtpSender(smtp_config(settings))
+        token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+        self.channel = TelegramChannel(
+            token,
+            settings.telegram_base_url,
+            settings.telegram_base_file_url,
+            self.handle,
+            self.ctx.texts,
+            self.alert_error,
+            self.ctx.staff.everyone(),
+        )
+        self.runner = JobRunner(self.ctx, self.channel.messenger, self.router, self.mailer)
+        self.worker = OutboxWorker(
+            self.db,
+            self.clock,
+            self.runner,
+            self.alert_job,
+            max_attempts=settings.outbox_max_attempts,
+        )
+        self.scheduler: AsyncIOScheduler = build_scheduler(
+            settings, outbox=self.worker.sweep, expiry=self.expiry_sweep, digest=self.digest_sweep
+        )
+
+    @property
+    def messenger(self) -> Messenger:
+        return self.channel.messenger
+
+    async def handle(self, event: Inbound) -> Outcome:
+        outcome = await self.desk.handle(event)
+        if outcome.wake_worker:
+            self.worker.wake()
+        return outcome
+
+    async def expiry_sweep(self) -> None:
+        if await enqueue_expiries(self.ctx):
+            self.worker.wake()
+
+    async def digest_sweep(self) -> None:
+        if await send_digest_if_due(self.ctx):
+            self.worker.wake()
+
+    async def alert_admins(self, text: str) -> None:
+        """Best effort and direct: an alert about a failing outbox must not wait in it."""
+        for chat_id in self.ctx.staff.admin_chats():
+            try:
+                await self.messenger.send(chat_id, Reply(text))
+            except Exception as error:
+                log.warning("alert to chat %s failed: %s", chat_id, type(error).__name__)
+
+    async def alert_job(self, job: OutboxJob, error: str) -> None:
+        number = "—"
+        if job.ticket_id is not None:
+            async with self.ctx.unit() as uow:
+                ticket = await uow.tickets.get(job.ticket_id)
+                number = ticket.number if ticket else number
+        text = self.ctx.texts.t("id", "error.job_failed", kind=job.kind, number=number, error=error[:500])
+        await self.alert_admins(text)
+
+    async def alert_error(self, error: str) -> None:
+        await self.alert_admins(self.ctx.texts.t("id", "error.alert", error=error[:500]))
+
+    async def start(self, *, poll_timeout: int = 10) -> None:
+        await upgrade(self.settings.database_url)
+        await self.channel.start(timeout=poll_timeout)
+        self.scheduler.start()
+        self.worker.wake()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        await self.channel.stop()
+        await self.router.close()
+        await self.db.dispose()

@@ -1,0 +1,190 @@
+"""Validation of one form answer: the canonical value to store, or the reason it was refused.
+
+Reasons are catalog keys (with parameters) so the dialog can say them in the applicant's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import phonenumbers
+from babel.dates import get_month_names
+from email_validator import EmailNotValidError, validate_email
+
+from handlers.form.definition import Field
+
+MAX_INPUT = 1000
+_NIK = re.compile(r"^\d{16}$")
+_PASSPORT = re.compile(r"^[A-Z][A-Z0-9]{5,8}$")
+_NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]*)*\.?$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_WORD_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{4})$")
+
+
+@dataclass(frozen=True)
+class Accepted:
+    value: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    reason: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+Verdict = Accepted | Rejected
+
+
+@dataclass(frozen=True)
+class Limits:
+    today: date
+    category_max_days: int
+    choices: tuple[str, ...] = ()
+
+
+def _month_lookup() -> dict[str, int]:
+    months: dict[str, int] = {}
+    for locale in ("id", "en"):
+        for width in ("wide", "abbreviated"):
+            for number, name in get_month_names(width, locale=locale).items():
+                months[name.lower().rstrip(".")] = number
+    # Common Indonesian short forms that CLDR spells differently.
+    months.update({"agt": 8, "agu": 8, "ags": 8, "sept": 9, "nop": 11, "des": 12, "peb": 2})
+    return months
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _length(value: str, spec: Field, default_min: int, default_max: int) -> Rejected | None:
+    low = spec.min if spec.min is not None else default_min
+    high = spec.max if isinstance(spec.max, int) else default_max
+    if not low <= len(value) <= high:
+        return Rejected("invalid.length", {"min": low, "max": high})
+    return None
+
+
+def check_name(text: str, spec: Field, _limits: Limits) -> Verdict:
+    value = _clean(text)
+    problem = _length(value, spec, 3, 100)
+    if problem:
+        return problem
+    if not _NAME_CHARS.match(value):
+        return Rejected("invalid.name")
+    return Accepted(value)
+
+
+def check_identity(text: str, _spec: Field, _limits: Limits) -> Verdict:
+    compact = re.sub(r"[\s.\-]", "", text).upper()
+    if compact.isdigit():
+        if _NIK.match(compact) and compact[:2] != "00":
+            return Accepted(compact)
+        return Rejected("invalid.nik")
+    if _PASSPORT.match(compact):
+        return Accepted(compact)
+    return Rejected("invalid.identity")
+
+
+def check_text(text: str, spec: Field, _limits: Limits) -> Verdict:
+    value = _clean(text)
+    problem = _length(value, spec, 1, 500)
+    return problem or Accepted(value)
+
+
+def check_email(text: str, _spec: Field, _limits: Limits) -> Verdict:
+    try:
+        result = validate_email(text.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return Rejected("invalid.email")
+    return Accepted(result.normalized)
+
+
+def check_phone(text: str, _spec: Field, _limits: Limits) -> Verdict:
+    try:
+        number = phonenumbers.parse(text.strip(), "ID")
+    except phonenumbers.NumberParseException:
+        return Rejected("invalid.phone")
+    if not phonenumbers.is_valid_number(number):
+        return Rejected("invalid.phone")
+    return Accepted(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def check_choice(text: str, spec: Field, limits: Limits) -> Verdict:
+    value = _clean(text)
+    for choice in limits.choices:
+        if choice.casefold() == value.casefold():
+            return Accepted(choice)
+    problem = _length(value, spec, 2, 150)
+    return problem or Accepted(value)
+
+
+def parse_date(text: str) -> date | None:
+    value = _clean(text).lower()
+    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd")):
+        match = pattern.match(value)
+        if match:
+            parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
+            try:
+                return date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None
+    match = _WORD_DATE.match(value)
+    if match:
+        month = _month_lookup().get(match.group(2).rstrip("."))
+        if month is None:
+            return None
+        try:
+            return date(int(match.group(3)), month, int(match.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+def check_date(text: str, spec: Field, limits: Limits) -> Verdict:
+    parsed = parse_date(text)
+    if parsed is None:
+        return Rejected("invalid.date")
+    if parsed < limits.today:
+        return Rejected("invalid.date_past")
+    ahead = spec.max if isinstance(spec.max, int) else 60
+    if parsed > limits.today + timedelta(days=ahead):
+        return Rejected("invalid.date_far", {"days": ahead})
+    return Accepted(parsed.isoformat())
+
+
+def check_integer(text: str, spec: Field, limits: Limits) -> Verdict:
+    low = spec.min if spec.min is not None else 1
+    high = limits.category_max_days if spec.max == "category" else spec.max
+    assert high is None or isinstance(high, int)
+    value = text.strip()
+    if not re.fullmatch(r"\d{1,6}", value):
+        return Rejected("invalid.integer", {"min": low, "max": high if high is not None else low})
+    number = int(value)
+    if number < low or (high is not None and number > high):
+        return Rejected("invalid.range", {"min": low, "max": high if high is not None else low})
+    return Accepted(str(number))
+
+
+CHECKS = {
+    "name": check_name,
+    "identity": check_identity,
+    "text": check_text,
+    "email": check_email,
+    "phone": check_phone,
+    "choice": check_choice,
+    "date": check_date,
+    "integer": check_integer,
+}
+
+
+def validate(text: str, spec: Field, limits: Limits) -> Verdict:
+    if not text or not text.strip():
+        return Rejected("invalid.empty")
+    if len(text) > MAX_INPUT:
+        return Rejected("invalid.too_long", {"max": MAX_INPUT})
+    return CHECKS[spec.type](text, spec, limits)

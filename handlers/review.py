@@ -1,0 +1,129 @@
+"""SOP step 4: an admin verifies (or returns) the form, the head approves or rejects it."""
+
+from __future__ import annotations
+
+from db.models import Decision, Ticket
+from db.uow import UnitOfWork
+from handlers.actors import Actor, StaffDirectory
+from handlers.errors import AlreadyDecided, NotStaff, TicketNotFound
+from handlers.filling import SUMMARY
+from handlers.moves import move
+from handlers.statuses import Role, Status
+from handlers.transitions import TransitionRefused
+
+
+def act_as(staff: StaffDirectory, user_id: int, name: str, role: Role) -> Actor:
+    """The configuration, read at the time of the act, decides; button data never does."""
+    if role not in staff.roles_of(user_id):
+        raise NotStaff(role)
+    return Actor(role, user_id, name)
+
+
+async def load(uow: UnitOfWork, ticket_id: int) -> Ticket:
+    ticket = await uow.tickets.get(ticket_id)
+    if ticket is None:
+        raise TicketNotFound(ticket_id)
+    return ticket
+
+
+async def notify_applicant(uow: UnitOfWork, ticket: Ticket, event: str) -> None:
+    await uow.outbox.enqueue(
+        "notify_applicant",
+        f"notice:{ticket.id}:{event}:{len(await uow.tickets.transitions(ticket.id))}",
+        {"event": event},
+        uow.now,
+        ticket_id=ticket.id,
+    )
+
+
+async def close_cards(uow: UnitOfWork, ticket: Ticket, stage: str, outcome: str) -> None:
+    """Every copy of the card loses its buttons and shows who decided."""
+    await uow.outbox.enqueue(
+        "close_cards",
+        f"close:{ticket.id}:{stage}:{len(await uow.tickets.transitions(ticket.id))}",
+        {"stage": stage, "outcome": outcome},
+        uow.now,
+        ticket_id=ticket.id,
+    )
+
+
+async def _decide(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    target: Status,
+    actor: Actor,
+    kind: str,
+    reason: str | None = None,
+    cursor: str | None = None,
+) -> None:
+    try:
+        await move(uow, ticket, target, actor, note=reason, cursor=cursor)
+    except TransitionRefused:
+        decisions = await uow.tickets.decisions(ticket.id)
+        await uow.session.refresh(ticket)
+        raise AlreadyDecided(decisions[-1] if decisions else None, ticket.status) from None
+    await uow.tickets.add_decision(
+        Decision(
+            ticket_id=ticket.id,
+            kind=kind,
+            staff_id=actor.id or 0,
+            staff_name=actor.name or "",
+            reason=reason,
+            at=uow.now,
+        )
+    )
+
+
+async def verify(uow: UnitOfWork, ticket_id: int, actor: Actor, staff: StaffDirectory) -> Ticket:
+    ticket = await load(uow, ticket_id)
+    await _decide(uow, ticket, Status.VERIFIED, actor, "verify")
+    await close_cards(uow, ticket, "verify", "verified")
+    await notify_applicant(uow, ticket, "verified")
+    for chat_id in staff.head_chats():
+        await uow.outbox.enqueue(
+            "staff_card",
+            f"card:{ticket.id}:decide:{chat_id}",
+            {"chat_id": chat_id, "stage": "decide"},
+            uow.now,
+            ticket_id=ticket.id,
+        )
+    return ticket
+
+
+async def return_form(uow: UnitOfWork, ticket_id: int, actor: Actor, note: str) -> Ticket:
+    """Back to the applicant for correction; the ticket keeps its number and history."""
+    ticket = await load(uow, ticket_id)
+    await _decide(uow, ticket, Status.FORM, actor, "return", reason=note, cursor=SUMMARY)
+    ticket.return_note = note
+    await close_cards(uow, ticket, "verify", "returned")
+    await notify_applicant(uow, ticket, "returned")
+    return ticket
+
+
+async def approve(uow: UnitOfWork, ticket_id: int, actor: Actor) -> Ticket:
+    ticket = await load(uow, ticket_id)
+    await _decide(uow, ticket, Status.APPROVED, actor, "approve")
+    await close_cards(uow, ticket, "decide", "approved")
+    await notify_applicant(uow, ticket, "approved")
+    await uow.outbox.enqueue(
+        "provision", f"provision:{ticket.id}", {}, uow.now, ticket_id=ticket.id
+    )
+    return ticket
+
+
+async def reject(uow: UnitOfWork, ticket_id: int, actor: Actor, reason: str) -> Ticket:
+    """The rejection notice goes by email and chat with the head's reason (SOP step 4 output)."""
+    ticket = await load(uow, ticket_id)
+    await _decide(uow, ticket, Status.REJECTED, actor, "reject", reason=reason)
+    await close_cards(uow, ticket, "decide", "rejected")
+    await notify_applicant(uow, ticket, "rejected")
+    await uow.outbox.enqueue(
+        "email", f"email:{ticket.id}:rejection", {"template": "rejection"}, uow.now,
+        ticket_id=ticket.id,
+    )
+    return ticket
+
+
+async def last_decision(uow: UnitOfWork, ticket_id: int) -> Decision | None:
+    decisions = await uow.tickets.decisions(ticket_id)
+    return decisions[-1] if decisions else None
