@@ -1,0 +1,95 @@
+"""Creating and expiring a ticket's hotspot account, safely repeatable.
+
+The outbox worker may run `ensure_user` again after a crash, a timeout or a reply lost on the
+way back from the router, so it never creates a second user. A user is recognised as ours by
+the ticket number in its comment: the router keeps nothing else that links it to the ticket.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from provisioning.router import (
+    HotspotUser,
+    RouterClient,
+    RouterPermanentError,
+    RouterTemporaryError,
+    UserSpec,
+)
+
+# The router's words for a name that is already used on that hotspot server.
+DUPLICATE_NAME_TRAP = "already have user with this name"
+
+
+class NameTakenError(RouterPermanentError):
+    """A user with the wanted name exists on the router and does not belong to this ticket."""
+
+    def __init__(self, name: str, ticket_number: str) -> None:
+        super().__init__(
+            f"hotspot user name {name!r} is taken by another account (not {ticket_number})"
+        )
+        self.name = name
+        self.ticket_number = ticket_number
+
+
+@dataclass(frozen=True)
+class EnsureResult:
+    router_id: str
+    # False when the user was already there from an earlier attempt for the same ticket.
+    created: bool
+
+
+def carries_ticket(comment: str, ticket_number: str) -> bool:
+    """Whether `comment` names this ticket as a whole token (HS-1 is not in HS-12)."""
+    pattern = rf"(?<![\w-]){re.escape(ticket_number)}(?![\w-])"
+    return re.search(pattern, comment) is not None
+
+
+async def ensure_user(client: RouterClient, spec: UserSpec, ticket_number: str) -> EnsureResult:
+    """Make sure the ticket's user exists on the router with `spec.password`.
+
+    An existing user whose comment carries the ticket number is ours (from an attempt whose
+    reply was lost): its password is set to `spec.password` and it is returned, created=False.
+    A user of that name that is not ours raises NameTakenError.
+    """
+    if not carries_ticket(spec.comment, ticket_number):
+        # Without it a retry could not recognise its own user and would call it taken.
+        raise ValueError("the user's comment must carry the ticket number")
+    existing = await client.find_user(spec.name)
+    if existing is not None:
+        return await _adopt(client, existing, spec, ticket_number)
+    try:
+        router_id = await client.add_user(spec)
+    except RouterPermanentError as error:
+        if DUPLICATE_NAME_TRAP not in (error.router_message or ""):
+            raise
+        # Someone (maybe our own earlier attempt, whose reply was lost) added it since we looked.
+        existing = await client.find_user(spec.name)
+        if existing is None:
+            raise RouterTemporaryError(
+                "the router refused a duplicate name it does not list"
+            ) from None
+        return await _adopt(client, existing, spec, ticket_number)
+    return EnsureResult(router_id=router_id, created=True)
+
+
+async def _adopt(
+    client: RouterClient, user: HotspotUser, spec: UserSpec, ticket_number: str
+) -> EnsureResult:
+    if not carries_ticket(user.comment, ticket_number):
+        raise NameTakenError(spec.name, ticket_number)
+    await client.set_password(user.router_id, spec.password)
+    return EnsureResult(router_id=user.router_id, created=False)
+
+
+async def expire_user(client: RouterClient, name: str) -> bool:
+    """Disable the user and log out their devices; False if the router has no such user."""
+    user = await client.find_user(name)
+    if user is None:
+        return False
+    if not user.disabled:
+        await client.disable_user(user.router_id)
+    # Sessions go even when the user was already disabled: a disable leaves them running.
+    await client.drop_sessions(name)
+    return True
