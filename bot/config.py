@@ -55,6 +55,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
+        # An empty line in .env means "not set", as in .env.example.
+        env_ignore_empty=True,
         extra="ignore",
     )
 
@@ -124,6 +126,7 @@ class Settings(BaseSettings):
     # Workers
     outbox_interval_seconds: float = Field(default=5.0, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1)
+    outbox_retry_seconds: float = Field(default=5.0, gt=0)
     expiry_interval_minutes: float = Field(default=5.0, gt=0)
 
     @field_validator("admin_ids", "head_ids", mode="before")
@@ -185,7 +188,9 @@ class Settings(BaseSettings):
     def require_production(self) -> None:
         """What `run` needs beyond the embedded defaults."""
         if self.telegram_token is None or not self.telegram_token.get_secret_value().strip():
-            raise ConfigError("HOTSPOT_TELEGRAM_TOKEN is missing: set the bot token from @BotFather")
+            raise ConfigError(
+                "HOTSPOT_TELEGRAM_TOKEN is missing: set the bot token from @BotFather"
+            )
         if not self.admin_ids:
             raise ConfigError("HOTSPOT_ADMIN_IDS is empty: name at least one admin's Telegram id")
         if not self.head_ids:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.channels.messenger import Messenger
@@ -98,6 +99,7 @@ class Runtime:
             self.runner,
             self.alert_job,
             max_attempts=settings.outbox_max_attempts,
+            retry_base=settings.outbox_retry_seconds,
         )
         self.scheduler: AsyncIOScheduler = build_scheduler(
             settings, outbox=self.worker.sweep, expiry=self.expiry_sweep, digest=self.digest_sweep
@@ -135,7 +137,9 @@ class Runtime:
             async with self.ctx.unit() as uow:
                 ticket = await uow.tickets.get(job.ticket_id)
                 number = ticket.number if ticket else number
-        text = self.ctx.texts.t("id", "error.job_failed", kind=job.kind, number=number, error=error[:500])
+        text = self.ctx.texts.t(
+            "id", "error.job_failed", kind=job.kind, number=number, error=error[:500]
+        )
         await self.alert_admins(text)
 
     async def alert_error(self, error: str) -> None:
@@ -143,7 +147,7 @@ class Runtime:
 
     async def start(self, *, poll_timeout: int = 10) -> None:
         await upgrade(self.settings.database_url)
-        await self.channel.start(timeout=poll_timeout)
+        await self.channel.start(poll_timeout=poll_timeout)
         self.scheduler.start()
         self.worker.wake()
 

@@ -24,11 +24,17 @@ async def record_account(uow: UnitOfWork, ticket: Ticket, account: HotspotAccoun
     account.provisioned_at = uow.now
     await move(uow, ticket, Status.PROVISIONED, SYSTEM, note=account.username)
     await uow.outbox.enqueue(
-        "email", f"email:{ticket.id}:credentials", {"template": "credentials"}, uow.now,
+        "email",
+        f"email:{ticket.id}:credentials",
+        {"template": "credentials"},
+        uow.now,
         ticket_id=ticket.id,
     )
     await uow.outbox.enqueue(
-        "notify_applicant", f"notice:{ticket.id}:credentials", {"event": "credentials"}, uow.now,
+        "notify_applicant",
+        f"notice:{ticket.id}:credentials",
+        {"event": "credentials"},
+        uow.now,
         ticket_id=ticket.id,
     )
 

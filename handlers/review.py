@@ -118,7 +118,10 @@ async def reject(uow: UnitOfWork, ticket_id: int, actor: Actor, reason: str) -> 
     await close_cards(uow, ticket, "decide", "rejected")
     await notify_applicant(uow, ticket, "rejected")
     await uow.outbox.enqueue(
-        "email", f"email:{ticket.id}:rejection", {"template": "rejection"}, uow.now,
+        "email",
+        f"email:{ticket.id}:rejection",
+        {"template": "rejection"},
+        uow.now,
         ticket_id=ticket.id,
     )
     return ticket

@@ -29,8 +29,16 @@ class Step:
 
 STEPS = (
     Step(1, "answer", frozenset({"new"}), frozenset({"open"}), timedelta(minutes=5)),
-    Step(2, "triage", frozenset({"open"}), frozenset({"self_service", "form"}), timedelta(minutes=5)),
-    Step(4, "decide", frozenset({"submitted"}), frozenset({"approved", "rejected"}), timedelta(minutes=30)),
+    Step(
+        2, "triage", frozenset({"open"}), frozenset({"self_service", "form"}), timedelta(minutes=5)
+    ),
+    Step(
+        4,
+        "decide",
+        frozenset({"submitted"}),
+        frozenset({"approved", "rejected"}),
+        timedelta(minutes=30),
+    ),
     Step(5, "create", frozenset({"approved"}), frozenset({"provisioned"}), timedelta(minutes=30)),
     Step(6, "deliver", frozenset({"provisioned"}), frozenset({"delivered"}), None),
 )

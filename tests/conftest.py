@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from db.migrate import upgrade_sync
-from db.models import Base
+from db.schema import Base
 from db.uow import Database
 
 PG_ADMIN_URL = os.environ.get(
@@ -66,7 +66,7 @@ def postgres_url() -> Iterator[str]:
     asyncio.run(_pg_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _truncate(database: Database) -> None:
+async def truncate(database: Database) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     async with database.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -86,7 +86,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
 async def database(database_url: str) -> AsyncIterator[Database]:
     db = Database(database_url)
     if db.engine.dialect.name == "postgresql":
-        await _truncate(db)
+        await truncate(db)
     yield db
     await db.dispose()
 

@@ -87,7 +87,9 @@ def to_inbound(update: Update) -> Inbound | None:
     query = update.callback_query
     if query is not None:
         message_id = query.message.message_id if query.message else None
-        return Inbound(person, chat.id, Kind.BUTTON, private, data=query.data, message_id=message_id)
+        return Inbound(
+            person, chat.id, Kind.BUTTON, private, data=query.data, message_id=message_id
+        )
     message = update.message
     if message is None:
         return None
@@ -99,9 +101,13 @@ def _message_event(person: Person, chat_id: int, private: bool, message: Message
     if text is not None and text.startswith("/"):
         head, _, args = text.partition(" ")
         command = head[1:].split("@", 1)[0].lower()
-        return Inbound(person, chat_id, Kind.COMMAND, private, text=text, command=command, args=args.strip())
+        return Inbound(
+            person, chat_id, Kind.COMMAND, private, text=text, command=command, args=args.strip()
+        )
     if text is not None:
-        return Inbound(person, chat_id, Kind.TEXT, private, text=text, message_id=message.message_id)
+        return Inbound(
+            person, chat_id, Kind.TEXT, private, text=text, message_id=message.message_id
+        )
     if message.document is not None or message.photo:
         return Inbound(person, chat_id, Kind.FILE, private, message_id=message.message_id)
     return Inbound(person, chat_id, Kind.UNSUPPORTED, private, message_id=message.message_id)
@@ -184,14 +190,14 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.messenger = TelegramMessenger(self.application)
 
-    async def start(self, poll_interval: float = 0.0, timeout: int = 10) -> None:
+    async def start(self, poll_interval: float = 0.0, poll_timeout: int = 10) -> None:
         await self.application.initialize()
         await self.set_commands()
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
             poll_interval=poll_interval,
-            timeout=timeout,
+            timeout=poll_timeout,
             allowed_updates=["message", "callback_query"],
             drop_pending_updates=False,
         )
@@ -208,9 +214,13 @@ class TelegramChannel:
         bot = self.application.bot
         for language in ("id", "en"):
             names = self.texts.t(language, "commands.menu").split()
-            commands = [BotCommand(name, self.texts.t(language, f"commands.{name}")) for name in names]
+            commands = [
+                BotCommand(name, self.texts.t(language, f"commands.{name}")) for name in names
+            ]
             # Indonesian is the default menu; English for clients set to English.
-            await bot.set_my_commands(commands, language_code=None if language == "id" else language)
+            await bot.set_my_commands(
+                commands, language_code=None if language == "id" else language
+            )
         names = self.texts.t("id", "commands.menu").split()
         commands = [BotCommand(name, self.texts.t("id", f"commands.{name}")) for name in names]
         for staff_id in self.staff_ids:

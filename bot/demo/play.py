@@ -88,7 +88,9 @@ async def guest(t: Transcript) -> None:
     await t.taps(GUEST, "Back")
     await t.says(GUEST, "m.schmidt@tu-berlin.example")
     await t.says(GUEST, "+49 30 314 0")
-    await t.says(GUEST, "Guest lecture on network security at the Faculty of Science and Technology")
+    await t.says(
+        GUEST, "Guest lecture on network security at the Faculty of Science and Technology"
+    )
     await t.taps(GUEST, "Fakultas Sains dan Teknologi")
     await t.taps(GUEST, "Today")
     await t.says(GUEST, "3")
@@ -142,11 +144,16 @@ async def summary(stage: LocalStage, out: Callable[[str], None]) -> None:
             f"  {user.get('name')}  profile={user.get('profile')}  server={user.get('server')}"
             f"  comment={user.get('comment')!r}"
         )
-    out(f"Accounts in the database: {len(accounts)} (passwords wiped after delivery: "
-        f"{all(a.password is None for a in accounts)})")
+    out(
+        f"Accounts in the database: {len(accounts)} (passwords wiped after delivery: "
+        f"{all(a.password is None for a in accounts)})"
+    )
     out(f"Emails written by the SMTP sink ({stage.mail.directory}):")
     for received in stage.mail.messages:
-        out(f"  {received.path.name}: to {', '.join(received.rcpt_tos)} — {received.message['Subject']}")
+        out(
+            f"  {received.path.name}: to {', '.join(received.rcpt_tos)}"
+            f" — {received.message['Subject']}"
+        )
 
 
 async def run_demo(workdir: Path | None = None, out: Callable[[str], None] = print) -> int:
@@ -165,7 +172,9 @@ async def run_demo(workdir: Path | None = None, out: Callable[[str], None] = pri
         await guest(transcript)
         await vendor(transcript)
         await summary(stage, out)
-    out(f"Files are kept in {workdir.resolve()} (database, emails). Finished in "
-        f"{time.monotonic() - started:.1f} s.")
+    out(
+        f"Files are kept in {workdir.resolve()} (database, emails). Finished in "
+        f"{time.monotonic() - started:.1f} s."
+    )
     sys.stdout.flush()
     return 0

@@ -8,6 +8,7 @@ the end-to-end tests both stand on this.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -122,10 +123,11 @@ class LocalStage:
     ) -> None:
         await self.stop()
 
-    async def outbox_busy(self) -> bool:
+    async def outbox_busy(self, horizon: float = 1.0) -> bool:
+        """Jobs due now, or retrying within `horizon` seconds, or running."""
         runtime = self.runtime
         async with runtime.db.unit(runtime.clock.now()) as uow:
-            due = await uow.outbox.due_ids(uow.now, 1)
+            due = await uow.outbox.due_ids(uow.now + timedelta(seconds=horizon), 1)
         return bool(due) or runtime.worker.busy
 
     async def settle(self, timeout: float = 15.0) -> None:  # noqa: ASYNC109
@@ -159,10 +161,9 @@ class LocalStage:
         button = next(
             b for row in message.buttons for b in row if label in b.text and b.data is not None
         )
-        query_id = await self.emulator.press(user_id, message, callback_data=button.data, chat_id=chat_id)
+        query_id = await self.emulator.press(
+            user_id, message, callback_data=button.data, chat_id=chat_id
+        )
         await self.settle()
         answer = self.emulator.callback_answers.get(query_id)
         return (answer.text or "") if answer else ""
-
-
-

@@ -73,7 +73,9 @@ class ApplicantDialog:
             case "cancel" | "batal":
                 return await self._ask_cancel(uow, applicant)
             case "bahasa" | "language":
-                return Outcome().say(self.t(lang, "lang.choose"), keyboards.language_choice(self.ctx.texts))
+                return Outcome().say(
+                    self.t(lang, "lang.choose"), keyboards.language_choice(self.ctx.texts)
+                )
             case "help" | "bantuan":
                 return Outcome().say(self.t(lang, "help.text"))
             case _:
@@ -116,7 +118,7 @@ class ApplicantDialog:
                     number=ticket.number,
                     category=render.category_name(self.ctx, lang, ticket.category),
                     status=render.status_name(self.ctx, lang, ticket.status),
-                    opened=self.ctx.texts.datetime(lang, ticket.created_at, zone),
+                    opened=self.ctx.texts.moment(lang, ticket.created_at, zone),
                     next=self.t(lang, f"next.{ticket.status}"),
                 )
             )
@@ -143,8 +145,12 @@ class ApplicantDialog:
             return self._show_step(Outcome().say(self.t(lang, "input.use_buttons")), ticket, lang)
         if ticket.status != Status.FORM:
             return Outcome().say(
-                self.t(lang, "input.waiting", number=ticket.number,
-                       status=render.status_name(self.ctx, lang, ticket.status))
+                self.t(
+                    lang,
+                    "input.waiting",
+                    number=ticket.number,
+                    status=render.status_name(self.ctx, lang, ticket.status),
+                )
             )
         field = filling.current_field(ticket, self.ctx.form)
         if field is None:
@@ -203,18 +209,24 @@ class ApplicantDialog:
             self._show_step(outcome, ticket, code)
         return outcome
 
-    async def _on_category(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, code: str) -> Outcome:
+    async def _on_category(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, code: str
+    ) -> Outcome:
         lang = applicant.language
         if ticket.status != Status.OPEN or code not in CATEGORY_ORDER:
             return Outcome(toast=self.t(lang, "button.stale"), alert=True)
         status = await intake.choose_category(
             uow, ticket, code, _actor(applicant), self.ctx.form, self.ctx.self_service
         )
-        chosen = self.t(lang, "category.chosen", category=render.category_name(self.ctx, lang, code))
+        chosen = self.t(
+            lang, "category.chosen", category=render.category_name(self.ctx, lang, code)
+        )
         outcome = Outcome(toast=chosen).say(chosen, edit=True)
         if status == Status.CLOSED:
             settings = self.ctx.settings
-            instructions = settings.activation_text_en if lang == "en" else settings.activation_text_id
+            instructions = (
+                settings.activation_text_en if lang == "en" else settings.activation_text_id
+            )
             outcome.say(
                 self.t(lang, "self_service.text", number=ticket.number, instructions=instructions),
                 ((Button(self.t(lang, "self_service.open_app"), url=settings.activation_url),),),
@@ -223,7 +235,9 @@ class ApplicantDialog:
         outcome.say(self.t(lang, "form.intro", number=ticket.number))
         return self._show_step(outcome, ticket, lang)
 
-    async def _on_option(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str) -> Outcome:
+    async def _on_option(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str
+    ) -> Outcome:
         lang = applicant.language
         field_name, _, value = arg.partition(":")
         field = filling.current_field(ticket, self.ctx.form)
@@ -250,7 +264,9 @@ class ApplicantDialog:
             return f"{chosen.day}/{chosen.month}/{chosen.year}"
         return value
 
-    async def _on_submit(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str) -> Outcome:
+    async def _on_submit(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
         lang = applicant.language
         if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY:
             return Outcome(toast=self.t(lang, "button.stale"), alert=True)
@@ -261,7 +277,9 @@ class ApplicantDialog:
             self.t(lang, "form.submitted", number=ticket.number)
         )
 
-    async def _on_edit_menu(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str) -> Outcome:
+    async def _on_edit_menu(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
         lang = applicant.language
         if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY:
             return Outcome(toast=self.t(lang, "button.stale"), alert=True)
@@ -271,7 +289,9 @@ class ApplicantDialog:
             keyboards.edit_menu(self.ctx.texts, lang, ticket.id, fields),
         )
 
-    async def _on_edit_field(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, name: str) -> Outcome:
+    async def _on_edit_field(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, name: str
+    ) -> Outcome:
         lang = applicant.language
         names = [f.name for f in self.ctx.form.for_category(ticket.category or "")]
         if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY or name not in names:
@@ -279,7 +299,9 @@ class ApplicantDialog:
         await filling.set_cursor(uow, ticket, filling.EDIT_PREFIX + name)
         return self._show_step(Outcome(), ticket, lang)
 
-    async def _on_back(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str) -> Outcome:
+    async def _on_back(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str
+    ) -> Outcome:
         lang = applicant.language
         if ticket.status != Status.FORM:
             return Outcome(toast=self.t(lang, "button.stale"), alert=True)
@@ -294,22 +316,30 @@ class ApplicantDialog:
             await filling.set_cursor(uow, ticket, previous)
         return self._show_step(Outcome(), ticket, lang)
 
-    async def _on_cancel_ask(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str) -> Outcome:
+    async def _on_cancel_ask(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
         lang = applicant.language
         return Outcome().say(
             self.t(lang, "cancel.confirm", number=ticket.number),
             keyboards.confirm_cancel(self.ctx.texts, lang, ticket.id),
         )
 
-    async def _on_cancel_yes(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str) -> Outcome:
+    async def _on_cancel_yes(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
         lang = applicant.language
         try:
             await leaving.cancel(uow, ticket, _actor(applicant))
         except TransitionRefused:
             return Outcome(toast=self.t(lang, "cancel.too_late"), alert=True)
-        return Outcome(wake_worker=True).say(self.t(lang, "cancel.done", number=ticket.number), edit=True)
+        return Outcome(wake_worker=True).say(
+            self.t(lang, "cancel.done", number=ticket.number), edit=True
+        )
 
-    async def _on_cancel_no(self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str) -> Outcome:
+    async def _on_cancel_no(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
         lang = applicant.language
         outcome = Outcome().say(self.t(lang, "cancel.kept", number=ticket.number), edit=True)
         if ticket.status in (Status.OPEN, Status.FORM):
@@ -337,8 +367,10 @@ class ApplicantDialog:
         fields = self.ctx.form.for_category(ticket.category or "")
         position = [f.name for f in fields].index(field.name) + 1
         policy = self.ctx.settings.categories.get(ticket.category or "")
-        max_number = policy.max_days if field.max == "category" and policy else (
-            field.max if isinstance(field.max, int) else None
+        max_number = (
+            policy.max_days
+            if field.max == "category" and policy
+            else (field.max if isinstance(field.max, int) else None)
         )
         options = keyboards.field_options(
             self.ctx.texts, lang, ticket.id, field, self.ctx.settings.host_units, max_number
@@ -347,7 +379,10 @@ class ApplicantDialog:
         navigation = keyboards.navigation(
             self.ctx.texts, lang, ticket.id, editing=editing, first=position == 1
         )
-        buttons = (*keyboards.rows(options, 2 if field.type == "choice" else 4), *keyboards.rows(navigation, 1))
+        buttons = (
+            *keyboards.rows(options, 2 if field.type == "choice" else 4),
+            *keyboards.rows(navigation, 1),
+        )
         text = self.t(
             lang,
             "form.question",

@@ -20,11 +20,17 @@ class Desk:
             press = Press.parse(event.data)
             if press is not None and press.verb in STAFF_VERBS:
                 return await self.staff.press(event, press)
-        is_staff = self.ctx.staff.is_staff(event.person.id)
-        if is_staff and event.kind in (Kind.TEXT, Kind.COMMAND) and await self.staff.pending_prompt(event):
-            if event.kind is Kind.TEXT or event.command in ("batal", "cancel"):
-                return await self.staff.answer_prompt(event)
+        if self._answers_a_prompt(event) and await self.staff.pending_prompt(event):
+            return await self.staff.answer_prompt(event)
         if not event.private:
             # Group chats are for staff cards; applicants are served in private.
             return Outcome()
         return await self.applicant.handle(event)
+
+    def _answers_a_prompt(self, event: Inbound) -> bool:
+        """Staff text (or /batal) may be the reason a Reject or Return asked for."""
+        if not self.ctx.staff.is_staff(event.person.id):
+            return False
+        return event.kind is Kind.TEXT or (
+            event.kind is Kind.COMMAND and event.command in ("batal", "cancel")
+        )

@@ -49,13 +49,18 @@ def rows(buttons: Sequence[Button], width: int) -> Keyboard:
 
 def categories(texts: Catalog, language: str, ticket_id: int, codes: Sequence[str]) -> Keyboard:
     return rows(
-        [Button(texts.t(language, f"category.{code}"), data("k", ticket_id, code)) for code in codes],
+        [
+            Button(texts.t(language, f"category.{code}"), data("k", ticket_id, code))
+            for code in codes
+        ],
         2,
     )
 
 
 def language_choice(texts: Catalog) -> Keyboard:
-    return ((Button(texts.t("id", "lang.name"), "l:id"), Button(texts.t("en", "lang.name"), "l:en")),)
+    return (
+        (Button(texts.t("id", "lang.name"), "l:id"), Button(texts.t("en", "lang.name"), "l:en")),
+    )
 
 
 def field_options(
@@ -81,7 +86,9 @@ def field_options(
     return []
 
 
-def navigation(texts: Catalog, language: str, ticket_id: int, *, editing: bool, first: bool) -> list[Button]:
+def navigation(
+    texts: Catalog, language: str, ticket_id: int, *, editing: bool, first: bool
+) -> list[Button]:
     if editing:
         return [Button(texts.t(language, "form.to_summary"), data("b", ticket_id, "summary"))]
     if first:
@@ -101,7 +108,10 @@ def summary(texts: Catalog, language: str, ticket_id: int) -> Keyboard:
 
 def edit_menu(texts: Catalog, language: str, ticket_id: int, fields: Sequence[Field]) -> Keyboard:
     buttons = [Button(field.label[language], data("f", ticket_id, field.name)) for field in fields]
-    return (*rows(buttons, 2), (Button(texts.t(language, "form.to_summary"), data("b", ticket_id, "summary")),))
+    return (
+        *rows(buttons, 2),
+        (Button(texts.t(language, "form.to_summary"), data("b", ticket_id, "summary")),),
+    )
 
 
 def confirm_cancel(texts: Catalog, language: str, ticket_id: int) -> Keyboard:

@@ -14,7 +14,7 @@ from handlers.form.definition import Field
 
 def display_value(ctx: DeskContext, language: str, field: Field, value: str) -> str:
     if field.type == "date":
-        return ctx.texts.date(language, date.fromisoformat(value))
+        return ctx.texts.long_date(language, date.fromisoformat(value))
     return value
 
 
@@ -54,7 +54,7 @@ def history(ctx: DeskContext, transitions: list[Transition], language: str) -> M
         ctx.texts.t(
             language,
             "staff.history_line",
-            at=ctx.texts.datetime(language, t.at, zone),
+            at=ctx.texts.moment(language, t.at, zone),
             status=status_name(ctx, language, t.to_status),
             actor=t.actor_name or t.actor_role,
         )
@@ -99,7 +99,7 @@ def staff_card(
 def closed_card(ctx: DeskContext, ticket: Ticket, decision: Decision | None, outcome: str) -> str:
     language = "id"
     who = decision.staff_name if decision else ctx.texts.t(language, "staff.nobody")
-    when = ctx.texts.datetime(language, decision.at, ctx.settings.zone) if decision else "—"
+    when = ctx.texts.moment(language, decision.at, ctx.settings.zone) if decision else "—"
     return ctx.texts.t(
         language,
         "staff.card_closed",
@@ -127,7 +127,7 @@ def applicant_notice(
         params.update(
             username=account.username,
             password=account.password or "—",
-            valid_from=ctx.texts.date(language, account.valid_from),
-            valid_until=ctx.texts.date(language, account.valid_until),
+            valid_from=ctx.texts.long_date(language, account.valid_from),
+            valid_until=ctx.texts.long_date(language, account.valid_until),
         )
     return ctx.texts.t(language, f"notice.{event}", **params)

@@ -53,7 +53,9 @@ class StaffDialog:
                 return Outcome(toast=self._already(done), alert=True)
             return Outcome(toast=toast, wake_worker=True)
 
-    async def _ask_reason(self, uow: UnitOfWork, staff_id: int, ticket_id: int, verb: str) -> Outcome:
+    async def _ask_reason(
+        self, uow: UnitOfWork, staff_id: int, ticket_id: int, verb: str
+    ) -> Outcome:
         ticket = await review.load(uow, ticket_id)
         if ticket.status != PROMPT_STATUS[verb]:
             raise AlreadyDecided(await review.last_decision(uow, ticket.id), ticket.status)
@@ -70,7 +72,7 @@ class StaffDialog:
             LANG,
             "staff.already",
             who=done.by,
-            when=self.ctx.texts.datetime(LANG, done.at, self.ctx.settings.zone),
+            when=self.ctx.texts.moment(LANG, done.at, self.ctx.settings.zone),
             status=status,
         )
 

@@ -58,11 +58,18 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path = CATALOG_DIR) -> Catalog:
+        """Every `<language>/*.toml` file; one file per part of the product."""
         texts: dict[str, dict[str, str]] = {}
         for language in LANGUAGES:
             flat: dict[str, str] = {}
-            with (directory / f"{language}.toml").open("rb") as handle:
-                _flatten("", tomllib.load(handle), flat)
+            for path in sorted((directory / language).glob("*.toml")):
+                part: dict[str, str] = {}
+                with path.open("rb") as handle:
+                    _flatten("", tomllib.load(handle), part)
+                clash = set(part) & set(flat)
+                if clash:
+                    raise ValueError(f"{path}: keys defined twice: {sorted(clash)[:5]}")
+                flat.update(part)
             texts[language] = flat
         return cls(texts)
 
@@ -77,13 +84,13 @@ class Catalog:
         template = table.get(key) or self.texts[DEFAULT_LANGUAGE][key]
         return template.format(**{name: escape(value) for name, value in params.items()})
 
-    def date(self, language: str, value: date) -> str:
+    def long_date(self, language: str, value: date) -> str:
         return format_date(value, "EEEE, d MMMM yyyy", locale=self.language(language))
 
     def short_date(self, language: str, value: date) -> str:
         return format_date(value, "d MMM yyyy", locale=self.language(language))
 
-    def datetime(self, language: str, value: datetime, zone: Any) -> str:
+    def moment(self, language: str, value: datetime, zone: Any) -> str:
         return format_datetime(
             value, "d MMM yyyy, HH:mm", tzinfo=zone, locale=self.language(language)
         )

@@ -41,7 +41,7 @@ async def build_digest(ctx: DeskContext, uow: UnitOfWork, day: date, language: s
     t = ctx.texts.t
     start, end = day_bounds(ctx, day)
     tickets = await uow.tickets.all()
-    lines = [t(language, "digest.title", day=ctx.texts.date(language, day)), ""]
+    lines = [t(language, "digest.title", day=ctx.texts.long_date(language, day)), ""]
 
     created = [tk for tk in tickets if start <= tk.created_at < end]
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
@@ -52,7 +52,13 @@ async def build_digest(ctx: DeskContext, uow: UnitOfWork, day: date, language: s
         name = render.category_name(ctx, language, None if category == "open" else category)
         summary = ", ".join(f"{status} {n}" for status, n in counts.most_common())
         lines.append(
-            t(language, "digest.created_line", category=name, total=sum(counts.values()), outcomes=summary)
+            t(
+                language,
+                "digest.created_line",
+                category=name,
+                total=sum(counts.values()),
+                outcomes=summary,
+            )
         )
     if not created:
         lines.append(t(language, "digest.none"))
@@ -68,7 +74,7 @@ async def build_digest(ctx: DeskContext, uow: UnitOfWork, day: date, language: s
                 "digest.pending_line",
                 number=ticket.number,
                 status=render.status_name(ctx, language, ticket.status),
-                since=ctx.texts.datetime(language, since, ctx.settings.zone),
+                since=ctx.texts.moment(language, since, ctx.settings.zone),
                 who=t(language, f"digest.{WAITING_FOR[Status(ticket.status)]}"),
             )
         )
@@ -88,7 +94,9 @@ async def build_digest(ctx: DeskContext, uow: UnitOfWork, day: date, language: s
                 "digest.step_line",
                 step=figures.step.number,
                 name=t(language, f"step.{figures.step.key}"),
-                standard=_minutes(standard) if standard else Markup(t(language, "digest.no_standard")),
+                standard=_minutes(standard)
+                if standard
+                else Markup(t(language, "digest.no_standard")),
                 count=figures.count,
                 within=figures.within,
                 median=_minutes(figures.median),

@@ -19,13 +19,13 @@ def _plain(ctx: DeskContext, language: str, key: str, **params: object) -> str:
 
 
 def _paragraphs(*paragraphs: str) -> str:
-    return "".join(
-        f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p
-    )
+    return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
 
 
 def _page(*parts: str) -> str:
-    return f'<!doctype html><html><body style="font-family:sans-serif">{"".join(parts)}</body></html>'
+    return (
+        f'<!doctype html><html><body style="font-family:sans-serif">{"".join(parts)}</body></html>'
+    )
 
 
 def _domain(sender: str) -> str:
@@ -44,8 +44,8 @@ def credentials_email(
         ctx,
         lang,
         k + "valid_range",
-        valid_from=ctx.texts.date(lang, account.valid_from),
-        valid_until=ctx.texts.date(lang, account.valid_until),
+        valid_from=ctx.texts.long_date(lang, account.valid_from),
+        valid_until=ctx.texts.long_date(lang, account.valid_until),
     )
     rows = [
         (_plain(ctx, lang, k + "username"), account.username),

@@ -156,10 +156,7 @@ class JobRunner:
         try:
             result = await ensure_user(self.router, spec, number)
         except NameTakenError as error:
-            async with self.ctx.unit() as uow:
-                account = await uow.accounts.for_ticket(job.ticket_id or 0)
-                assert account is not None
-                account.username = await self._free_username(uow, account.profile)
+            await self._rename(job)
             raise JobTemporaryError("username taken on the router; picked another") from error
         except RouterTemporaryError as error:
             raise JobTemporaryError(f"router: {error}") from error
@@ -167,11 +164,19 @@ class JobRunner:
             raise JobPermanentError(f"router: {error}") from error
         async with self.ctx.unit() as uow:
             ticket = await self._ticket(uow, job)
+            created = await uow.accounts.for_ticket(ticket.id)
+            assert created is not None
+            created.router_id = result.router_id
+            if ticket.status == Status.APPROVED:
+                await fulfilment.record_account(uow, ticket, created)
+
+    async def _rename(self, job: OutboxJob) -> None:
+        """Someone else's user holds the name: the retry will use a fresh one."""
+        async with self.ctx.unit() as uow:
+            ticket = await self._ticket(uow, job)
             account = await uow.accounts.for_ticket(ticket.id)
             assert account is not None
-            account.router_id = result.router_id
-            if ticket.status == Status.APPROVED:
-                await fulfilment.record_account(uow, ticket, account)
+            account.username = await self._free_username(uow, ticket.category or "lainnya")
 
     async def _new_account(self, uow: UnitOfWork, ticket: Ticket) -> HotspotAccount:
         category = ticket.category or "lainnya"
@@ -265,4 +270,8 @@ def _outcome(status: str, stage: str) -> str:
         return "cancelled"
     if stage == "verify":
         return "returned" if status == Status.FORM else "verified"
-    return "approved" if status in (Status.APPROVED, Status.PROVISIONED, Status.DELIVERED, Status.CLOSED) else "rejected"
+    return (
+        "approved"
+        if status in (Status.APPROVED, Status.PROVISIONED, Status.DELIVERED, Status.CLOSED)
+        else "rejected"
+    )

@@ -33,6 +33,7 @@ class OutboxWorker:
         max_attempts: int = 8,
         lease: timedelta = timedelta(minutes=5),
         batch: int = 20,
+        retry_base: float = 5.0,
     ) -> None:
         self.db = db
         self.clock = clock
@@ -41,6 +42,7 @@ class OutboxWorker:
         self.max_attempts = max_attempts
         self.lease = lease
         self.batch = batch
+        self.retry_base = retry_base
         self._running = False
         self._again = False
         self._tasks: set[asyncio.Task[None]] = set()
@@ -108,7 +110,9 @@ class OutboxWorker:
                 await uow.outbox.fail(job, uow.now, error)
                 failed = True
             else:
-                await uow.outbox.retry_later(job, uow.now + backoff(job.attempts), error)
+                await uow.outbox.retry_later(
+                    job, uow.now + backoff(job.attempts, self.retry_base), error
+                )
                 failed = False
         log.warning("job %s (%s) attempt %s failed: %s", job_id, job.kind, job.attempts, error)
         if failed:

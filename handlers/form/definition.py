@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FIELD_TYPES = frozenset(
-    {"name", "identity", "text", "email", "phone", "choice", "date", "integer"}
-)
+FIELD_TYPES = frozenset({"name", "identity", "text", "email", "phone", "choice", "date", "integer"})
 LANGUAGES = ("id", "en")
 DEFAULT_FORM = Path(__file__).with_name("form.toml")
 

@@ -56,7 +56,9 @@ async def submitted_ticket(database: Database, clock: ManualClock, form: FormDef
         return ticket.id
 
 
-async def test_ticket_numbers_are_per_year_and_unique(database: Database, clock: ManualClock) -> None:
+async def test_ticket_numbers_are_per_year_and_unique(
+    database: Database, clock: ManualClock
+) -> None:
     numbers = []
     for _ in range(3):
         async with unit(database, clock) as uow:
@@ -65,13 +67,17 @@ async def test_ticket_numbers_are_per_year_and_unique(database: Database, clock:
     assert numbers == ["HS-2026-000001", "HS-2026-000002", "HS-2026-000003"]
 
 
-async def test_a_refused_answer_changes_nothing(database: Database, clock: ManualClock, form: FormDefinition) -> None:
+async def test_a_refused_answer_changes_nothing(
+    database: Database, clock: ManualClock, form: FormDefinition
+) -> None:
     async with unit(database, clock) as uow:
         applicant = await intake.register(uow, GUEST)
         ticket = await intake.open_ticket(uow, applicant)
         actor = Actor(Role.APPLICANT, 500, "Siti")
         await intake.choose_category(uow, ticket, "tamu", actor, form, frozenset())
-        verdict = await filling.save_answer(uow, ticket, form, "R2D2", Limits(clock.now().date(), 7))
+        verdict = await filling.save_answer(
+            uow, ticket, form, "R2D2", Limits(clock.now().date(), 7)
+        )
         assert isinstance(verdict, Rejected)
         ticket_id = ticket.id
     async with unit(database, clock) as uow:
@@ -93,7 +99,11 @@ async def test_the_whole_review_records_transitions_and_jobs(
     async with unit(database, clock) as uow:
         transitions = await uow.tickets.transitions(ticket_id)
         assert [t.to_status for t in transitions] == [
-            "open", "form", "submitted", "verified", "approved"
+            "open",
+            "form",
+            "submitted",
+            "verified",
+            "approved",
         ]
         assert transitions[-1].actor_name == "Kepala"
         kinds = sorted(job.kind for job in await uow.outbox.for_ticket(ticket_id))
@@ -101,7 +111,9 @@ async def test_the_whole_review_records_transitions_and_jobs(
         assert "provision" in kinds
 
 
-async def test_only_configured_staff_may_act(database: Database, clock: ManualClock, form: FormDefinition) -> None:
+async def test_only_configured_staff_may_act(
+    database: Database, clock: ManualClock, form: FormDefinition
+) -> None:
     with pytest.raises(NotStaff):
         review.act_as(STAFF, 500, "Siti", Role.ADMIN)
     with pytest.raises(NotStaff):
@@ -161,7 +173,9 @@ async def test_return_sends_the_form_back_with_its_history(
 ) -> None:
     ticket_id = await submitted_ticket(database, clock, form)
     async with unit(database, clock) as uow:
-        ticket = await review.return_form(uow, ticket_id, Actor(Role.ADMIN, 1, "Admin"), "NIK salah")
+        ticket = await review.return_form(
+            uow, ticket_id, Actor(Role.ADMIN, 1, "Admin"), "NIK salah"
+        )
         assert ticket.status == Status.FORM and ticket.cursor == filling.SUMMARY
         await filling.submit(uow, ticket, form, Actor(Role.APPLICANT, 500, "Siti"), STAFF)
     async with unit(database, clock) as uow:
@@ -171,7 +185,9 @@ async def test_return_sends_the_form_back_with_its_history(
         assert len(cards) == 2  # a new card for the resubmission
 
 
-async def test_cancel_after_decision_is_refused(database: Database, clock: ManualClock, form: FormDefinition) -> None:
+async def test_cancel_after_decision_is_refused(
+    database: Database, clock: ManualClock, form: FormDefinition
+) -> None:
     ticket_id = await submitted_ticket(database, clock, form)
     async with unit(database, clock) as uow:
         await review.verify(uow, ticket_id, Actor(Role.ADMIN, 1, "Admin"), STAFF)
@@ -184,7 +200,9 @@ async def test_cancel_after_decision_is_refused(database: Database, clock: Manua
             await leaving.cancel(uow, ticket, Actor(Role.APPLICANT, 500, "Siti"))
 
 
-async def test_outbox_claim_is_exclusive_and_keys_deduplicate(database: Database, clock: ManualClock) -> None:
+async def test_outbox_claim_is_exclusive_and_keys_deduplicate(
+    database: Database, clock: ManualClock
+) -> None:
     async with unit(database, clock) as uow:
         first = await uow.outbox.enqueue("chat", "k1", {"chat_id": 1, "text": "x"}, uow.now)
         again = await uow.outbox.enqueue("chat", "k1", {"chat_id": 1, "text": "x"}, uow.now)

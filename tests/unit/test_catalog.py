@@ -21,5 +21,5 @@ def test_indonesian_dates() -> None:
     from datetime import date
 
     catalog = Catalog.load()
-    assert catalog.date("id", date(2026, 12, 7)) == "Senin, 7 Desember 2026"
-    assert catalog.date("en", date(2026, 12, 7)) == "Monday, 7 December 2026"
+    assert catalog.long_date("id", date(2026, 12, 7)) == "Senin, 7 Desember 2026"
+    assert catalog.long_date("en", date(2026, 12, 7)) == "Monday, 7 December 2026"

@@ -28,7 +28,10 @@ def _write(tmp_path: Path, text: str) -> Path:
         (lambda s: s.replace('type = "email"', 'type = "mystery"'), "unknown type"),
         (lambda s: s.replace('name = "phone"', 'name = "email"'), "fields named twice"),
         (lambda s: s.replace('en = "Full name"', 'en = ""'), "needs non-empty texts"),
-        (lambda s: s + '\n[[fields]]\nname = "x"\ntype = "text"\ncategories = ["alien"]\n', "categories"),
+        (
+            lambda s: s + '\n[[fields]]\nname = "x"\ntype = "text"\ncategories = ["alien"]\n',
+            "categories",
+        ),
         (lambda s: s.replace("min = 10\nmax = 500", "min = 600\nmax = 500"), "larger than"),
         (lambda s: s.replace("[[fields]]", "[[fields", 1), "form.toml"),
     ],

@@ -61,7 +61,7 @@ def test_named_impossible_moves_are_refused(current: Status, target: Status, rol
 
 
 def test_finished_statuses_have_no_way_out() -> None:
-    for (current, _target) in TABLE:
+    for current, _target in TABLE:
         assert current not in FINISHED
 
 
