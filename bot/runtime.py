@@ -13,6 +13,7 @@ from bot.config import CATEGORY_CODES, SELF_SERVICE_CATEGORIES, Settings
 from bot.dialog.context import DeskContext
 from bot.dialog.desk import Desk
 from bot.dialog.events import Inbound, Outcome, Reply
+from bot.dialog.staff_commands import StaffCommandBook
 from bot.mail.sender import SmtpConfig, SmtpSender
 from bot.texts.catalog import Catalog
 from bot.worker.jobs import JobRunner
@@ -79,7 +80,8 @@ class Runtime:
         self.clock = clock or SystemClock()
         self.db = Database(settings.database_url)
         self.ctx = desk_context(settings, self.db, self.clock)
-        self.desk = Desk(self.ctx)
+        self.commands = StaffCommandBook()
+        self.desk = Desk(self.ctx, self.commands)
         self.router = RouterClient(router_config(settings))
         self.mailer = SmtpSender(smtp_config(settings))
         token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
@@ -91,6 +93,7 @@ class Runtime:
             self.ctx.texts,
             self.alert_error,
             self.ctx.staff.everyone(),
+            self.commands,
         )
         self.runner = JobRunner(self.ctx, self.channel.messenger, self.router, self.mailer)
         self.worker = OutboxWorker(

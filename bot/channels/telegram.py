@@ -24,6 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
 from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply
+from bot.dialog.staff_commands import StaffCommandBook
 from bot.texts.catalog import Catalog, plain
 
 log = logging.getLogger(__name__)
@@ -173,8 +174,10 @@ class TelegramChannel:
         texts: Catalog,
         on_error: Callable[[str], Awaitable[None]],
         staff_ids: list[int],
+        staff_commands: StaffCommandBook,
     ) -> None:
         self.handle = handle
+        self.staff_commands = staff_commands
         self.texts = texts
         self.on_error = on_error
         self.staff_ids = staff_ids
@@ -223,6 +226,11 @@ class TelegramChannel:
             )
         names = self.texts.t("id", "commands.menu").split()
         commands = [BotCommand(name, self.texts.t("id", f"commands.{name}")) for name in names]
+        # Staff see their own commands too, and only they do (a scope per staff chat).
+        commands += [
+            BotCommand(c.names[0], self.texts.t("id", c.description_key))
+            for c in self.staff_commands.commands
+        ]
         for staff_id in self.staff_ids:
             try:
                 await bot.set_my_commands(commands, scope=BotCommandScopeChat(staff_id))

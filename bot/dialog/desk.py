@@ -7,15 +7,21 @@ from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Kind, Outcome
 from bot.dialog.keyboards import Press
 from bot.dialog.staff import STAFF_VERBS, StaffDialog
+from bot.dialog.staff_commands import StaffCommandBook
 
 
 class Desk:
-    def __init__(self, ctx: DeskContext) -> None:
+    def __init__(self, ctx: DeskContext, commands: StaffCommandBook | None = None) -> None:
         self.ctx = ctx
+        self.commands = commands or StaffCommandBook()
         self.applicant = ApplicantDialog(ctx)
         self.staff = StaffDialog(ctx)
 
     async def handle(self, event: Inbound) -> Outcome:
+        if event.kind is Kind.COMMAND:
+            command = self.commands.find(event.command)
+            if command is not None:
+                return await self.staff.run_command(event, command)
         if event.kind is Kind.BUTTON:
             press = Press.parse(event.data)
             if press is not None and press.verb in STAFF_VERBS:

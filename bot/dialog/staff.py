@@ -11,8 +11,10 @@ import logging
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Outcome
 from bot.dialog.keyboards import Press
+from bot.dialog.staff_commands import StaffCommand
 from db.uow import UnitOfWork
 from handlers import review
+from handlers.actors import Actor
 from handlers.errors import AlreadyDecided, NotStaff, TicketNotFound
 from handlers.statuses import Role, Status
 
@@ -75,6 +77,15 @@ class StaffDialog:
             when=self.ctx.texts.moment(LANG, done.at, self.ctx.settings.zone),
             status=status,
         )
+
+    async def run_command(self, event: Inbound, command: StaffCommand) -> Outcome:
+        roles = self.ctx.staff.roles_of(event.person.id) & command.roles
+        if not roles:
+            log.warning("refused /%s from user %s", command.names[0], event.person.id)
+            return Outcome().say(self.t(LANG, "staff.not_allowed_command"))
+        # A person who is both admin and head acts as head where a command allows both.
+        role = Role.HEAD if Role.HEAD in roles else next(iter(roles))
+        return await command.handler(event, Actor(role, event.person.id, event.person.name))
 
     async def pending_prompt(self, event: Inbound) -> bool:
         async with self.ctx.unit() as uow:
