@@ -4,21 +4,43 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CATEGORY_CODES = ("dosen", "mahasiswa", "tendik", "tamu", "mitra", "peserta", "lainnya")
 SELF_SERVICE_CATEGORIES = frozenset({"dosen", "mahasiswa", "tendik"})
 
 
+# A RouterOS interval as `limit-uptime` takes it: 8h, 1d12h, 2w, 01:30:00.
+ROUTER_INTERVAL = re.compile(r"^(?=.)(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$|^(\d+d)?\d+:\d\d:\d\d$")
+
+
 class CategoryPolicy(BaseModel):
     profile: str = "default"
     max_days: int = Field(default=7, ge=1, le=366)
+    # Provisioning and delivery: the hotspot server (None: ROUTER_HOTSPOT_SERVER) and an
+    # optional total online time for the whole stay (None: unlimited).
+    server: str | None = None
+    limit_uptime: str | None = None
+
+    @field_validator("limit_uptime")
+    @classmethod
+    def _router_interval(cls, value: str | None) -> str | None:
+        if value is not None and not ROUTER_INTERVAL.match(value):
+            raise ValueError("must be a RouterOS interval such as 8h, 1d12h or 01:30:00")
+        return value
 
 
 def _default_categories() -> dict[str, CategoryPolicy]:
@@ -73,7 +95,8 @@ class Settings(BaseSettings):
 
     # Router (MikroTik RouterOS API)
     router_host: str = "127.0.0.1"
-    router_port: int = Field(default=8728, ge=1, le=65535)
+    # None: 8728, or 8729 with ROUTER_TLS.
+    router_port: int | None = Field(default=None, ge=1, le=65535)
     router_user: str = "admin"
     router_password: SecretStr = SecretStr("")
     router_tls: bool = False
@@ -123,11 +146,47 @@ class Settings(BaseSettings):
         ]
     )
 
+    # Applicant dialog
+    flood_messages_per_minute: int = Field(default=20, ge=1)
+    form_reminder_minutes: float = Field(default=30, gt=0)
+    form_expiry_hours: float = Field(default=24, gt=0)
+
     # Workers
     outbox_interval_seconds: float = Field(default=5.0, gt=0)
-    outbox_max_attempts: int = Field(default=8, ge=1)
     outbox_retry_seconds: float = Field(default=5.0, gt=0)
     expiry_interval_minutes: float = Field(default=5.0, gt=0)
+
+    # Provisioning and delivery
+    outbox_retry_cap_seconds: float = Field(default=300.0, gt=0)
+    outbox_lease_seconds: float = Field(default=60.0, ge=0.5)
+    outbox_alert_after_minutes: float = Field(default=30.0, gt=0)
+    outbox_give_up_hours: float = Field(default=72.0, gt=0)
+    expiry_action: Literal["disable", "remove"] = "disable"
+    expiry_notice_hours: float = Field(default=24.0, ge=0)
+    password_length: int = Field(default=10, ge=8, le=32)
+
+    # Staff side
+    # The SOP has an admin verify each form before the head decides; false: the head decides.
+    verification_required: bool = True
+    # Office hours: SLA clocks run only inside them (ISO weekdays, 1 = Monday).
+    office_hours_start: time = time(7, 30)
+    office_hours_end: time = time(16, 0)
+    office_days: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [1, 2, 3, 4, 5])
+    holidays: Annotated[list[date], NoDecode] = Field(default_factory=list)
+    # The SOP's standard times in office minutes; reminders at this share of a standard.
+    sla_answer_minutes: int = Field(default=5, ge=1)
+    sla_triage_minutes: int = Field(default=5, ge=1)
+    sla_decide_minutes: int = Field(default=30, ge=1)
+    sla_create_minutes: int = Field(default=30, ge=1)
+    sla_reminder_percent: int = Field(default=80, ge=1, le=99)
+    # Ready-made rejection reasons offered as buttons (the head may always type another).
+    reject_reasons: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            "Surat pengantar/surat tugas belum dilampirkan atau tidak sesuai.",
+            "Data identitas tidak lengkap atau tidak sesuai.",
+            "Keperluan dapat dilayani jaringan tamu tanpa akun hotspot.",
+        ]
+    )
 
     @field_validator("admin_ids", "head_ids", mode="before")
     @classmethod
@@ -142,6 +201,60 @@ class Settings(BaseSettings):
             if text.startswith("["):
                 return json.loads(text)
             return [part.strip() for part in text.split(";") if part.strip()]
+        return value
+
+    @field_validator("office_days", mode="before")
+    @classmethod
+    def _parse_days(cls, value: Any) -> Any:
+        """ "1-5", "1,2,3,4,6" or a list."""
+        if isinstance(value, str):
+            text = value.strip()
+            if re.fullmatch(r"\d-\d", text):
+                low, high = int(text[0]), int(text[2])
+                return list(range(low, high + 1))
+            return _id_list(text)
+        return value
+
+    @field_validator("office_days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        if not value or not set(value) <= set(range(1, 8)):
+            raise ValueError("must be weekday numbers from 1 (Monday) to 7 (Sunday)")
+        return sorted(set(value))
+
+    @field_validator("office_hours_end")
+    @classmethod
+    def _closes_after_opening(cls, value: time, info: ValidationInfo) -> time:
+        opens = info.data.get("office_hours_start")
+        if opens is not None and value <= opens:
+            raise ValueError("must be later than HOTSPOT_OFFICE_HOURS_START")
+        return value
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _parse_holidays(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in re.split(r"[,;\s]+", value) if part.strip()]
+        return value
+
+    @field_validator("reject_reasons", mode="before")
+    @classmethod
+    def _parse_reasons(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(";") if part.strip()]
+        return value
+
+    @field_validator("reject_reasons")
+    @classmethod
+    def _reasons_fit(cls, value: list[str]) -> list[str]:
+        if len(value) > 8:
+            raise ValueError("at most 8 reasons (they are buttons)")
+        for reason in value:
+            if not 3 <= len(reason) <= 500:
+                raise ValueError(f"each reason must be 3 to 500 characters: {reason[:40]!r}")
         return value
 
     @field_validator("timezone")

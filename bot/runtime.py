@@ -10,18 +10,23 @@ from bot.channels.messenger import Messenger
 from bot.channels.telegram import TelegramChannel
 from bot.clock import Clock, SystemClock
 from bot.config import CATEGORY_CODES, SELF_SERVICE_CATEGORIES, Settings
+from bot.dialog.account_commands import register_account_commands
+from bot.dialog.admin_commands import register_admin_commands
 from bot.dialog.context import DeskContext
 from bot.dialog.desk import Desk
 from bot.dialog.events import Inbound, Outcome, Reply
 from bot.dialog.staff_commands import StaffCommandBook
 from bot.mail.sender import SmtpConfig, SmtpSender
 from bot.texts.catalog import Catalog
+from bot.worker.attachment_jobs import AttachmentJobs
+from bot.worker.idle_sweep import sweep_idle_forms
 from bot.worker.jobs import JobRunner
 from bot.worker.outbox import OutboxWorker
+from bot.worker.relay_jobs import RelayJobs
 from bot.worker.scheduler import build_scheduler
+from bot.worker.sla_sweep import send_due_sla_alerts
 from bot.worker.sweeps import enqueue_expiries, send_digest_if_due
 from db.migrate import upgrade
-from db.models import OutboxJob
 from db.uow import Database
 from handlers.actors import StaffDirectory
 from handlers.form.definition import load_form
@@ -68,6 +73,7 @@ def desk_context(settings: Settings, db: Database, clock: Clock) -> DeskContext:
             admins=frozenset(settings.admin_ids),
             heads=frozenset(settings.head_ids),
             admin_chat_id=settings.admin_chat_id,
+            verification=settings.verification_required,
         ),
     )
 
@@ -81,6 +87,8 @@ class Runtime:
         self.db = Database(settings.database_url)
         self.ctx = desk_context(settings, self.db, self.clock)
         self.commands = StaffCommandBook()
+        register_admin_commands(self.commands, self.ctx)
+        register_account_commands(self.commands, self.ctx)
         self.desk = Desk(self.ctx, self.commands)
         self.router = RouterClient(router_config(settings))
         self.mailer = SmtpSender(smtp_config(settings))
@@ -95,17 +103,26 @@ class Runtime:
             self.ctx.staff.everyone(),
             self.commands,
         )
-        self.runner = JobRunner(self.ctx, self.channel.messenger, self.router, self.mailer)
-        self.worker = OutboxWorker(
-            self.db,
-            self.clock,
-            self.runner,
-            self.alert_job,
-            max_attempts=settings.outbox_max_attempts,
-            retry_base=settings.outbox_retry_seconds,
+        relay = RelayJobs(self.ctx, self.channel.messenger)
+        files = AttachmentJobs(self.ctx, self.channel.messenger)
+        self.runner = JobRunner(
+            self.ctx,
+            self.channel.messenger,
+            self.router,
+            self.mailer,
+            extra={
+                "relay_to_staff": relay.to_staff,
+                "relay_to_applicant": relay.to_applicant,
+                "staff_attachments": files.to_staff,
+            },
         )
+        self.worker = OutboxWorker.from_settings(self.db, self.clock, self.runner, settings)
         self.scheduler: AsyncIOScheduler = build_scheduler(
-            settings, outbox=self.worker.sweep, expiry=self.expiry_sweep, digest=self.digest_sweep
+            settings,
+            outbox=self.worker.sweep,
+            expiry=self.expiry_sweep,
+            digest=self.digest_sweep,
+            minutely={"idle-forms": self.idle_sweep, "sla": self.sla_sweep},
         )
 
     @property
@@ -122,6 +139,15 @@ class Runtime:
         if await enqueue_expiries(self.ctx):
             self.worker.wake()
 
+    async def idle_sweep(self) -> None:
+        counts = await sweep_idle_forms(self.ctx)
+        if counts.reminded or counts.expired:
+            self.worker.wake()
+
+    async def sla_sweep(self) -> None:
+        if await send_due_sla_alerts(self.ctx):
+            self.worker.wake()
+
     async def digest_sweep(self) -> None:
         if await send_digest_if_due(self.ctx):
             self.worker.wake()
@@ -133,17 +159,6 @@ class Runtime:
                 await self.messenger.send(chat_id, Reply(text))
             except Exception as error:
                 log.warning("alert to chat %s failed: %s", chat_id, type(error).__name__)
-
-    async def alert_job(self, job: OutboxJob, error: str) -> None:
-        number = "—"
-        if job.ticket_id is not None:
-            async with self.ctx.unit() as uow:
-                ticket = await uow.tickets.get(job.ticket_id)
-                number = ticket.number if ticket else number
-        text = self.ctx.texts.t(
-            "id", "error.job_failed", kind=job.kind, number=number, error=error[:500]
-        )
-        await self.alert_admins(text)
 
     async def alert_error(self, error: str) -> None:
         await self.alert_admins(self.ctx.texts.t("id", "error.alert", error=error[:500]))

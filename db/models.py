@@ -76,6 +76,8 @@ class Ticket(Base):
     updated_at: Mapped[datetime]
     # The first message of the applicant that opened this ticket (SOP step 1 starts here).
     first_contact_at: Mapped[datetime]
+    # When an idle form got its one reminder.
+    reminded_at: Mapped[datetime | None]
 
     # Loaded with the ticket: almost every use of a ticket reads both.
     applicant: Mapped[Applicant] = relationship(back_populates="tickets", lazy="joined")
@@ -181,6 +183,12 @@ class HotspotAccount(Base):
     email_sent_at: Mapped[datetime | None]
     chat_sent_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
+    # Provisioning and delivery: `shared-users` comes from the number of devices; each
+    # /kirimulang starts a new delivery round with a new password.
+    devices: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    limit_uptime: Mapped[str | None] = mapped_column(String(32))
+    delivery_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    revoked_at: Mapped[datetime | None]
 
 
 class OutboxJob(Base):
@@ -201,6 +209,8 @@ class OutboxJob(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    # When the admins were told that this job keeps failing (they are told once).
+    alerted_at: Mapped[datetime | None]
 
     __table_args__ = (Index("ix_outbox_due", "status", "run_after"),)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from db import models
+from db import models, models_delivery, models_dialog, models_staff
 from db.models import Base
 
-__all__ = ["Base", "models"]
+__all__ = ["Base", "models", "models_delivery", "models_dialog", "models_staff"]

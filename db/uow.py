@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from types import TracebackType
 
@@ -10,25 +11,34 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.engine import make_engine, make_sessionmaker
 from db.repositories.accounts import AccountRepository
 from db.repositories.applicants import ApplicantRepository
+from db.repositories.dialog import AttachmentRepository, HandoffRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.staff import StaffRepository
+from db.repositories.staff_records import StaffRecordRepository
 from db.repositories.tickets import TicketRepository
 
 
 class UnitOfWork:
     """Commits on a clean exit and rolls back on an exception."""
 
-    def __init__(self, session: AsyncSession, now: datetime) -> None:
+    def __init__(
+        self, session: AsyncSession, now: datetime, gate: asyncio.Lock | None = None
+    ) -> None:
         self.session = session
+        self.gate = gate
         self.now = now
         self.applicants = ApplicantRepository(session)
         self.tickets = TicketRepository(session)
         self.outbox = OutboxRepository(session)
         self.accounts = AccountRepository(session)
         self.staff = StaffRepository(session)
-        self.enqueued = 0
+        self.records = StaffRecordRepository(session)
+        self.attachments = AttachmentRepository(session)
+        self.handoffs = HandoffRepository(session)
 
     async def __aenter__(self) -> UnitOfWork:
+        if self.gate is not None:
+            await self.gate.acquire()
         return self
 
     async def __aexit__(
@@ -43,10 +53,11 @@ class UnitOfWork:
             else:
                 await self.session.rollback()
         finally:
-            await self.session.close()
-
-    async def commit(self) -> None:
-        await self.session.commit()
+            try:
+                await self.session.close()
+            finally:
+                if self.gate is not None:
+                    self.gate.release()
 
 
 class Database:
@@ -54,9 +65,13 @@ class Database:
         self.url = url
         self.engine: AsyncEngine = make_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
+        # SQLite has one writer at a time and makes the others sleep-and-retry, which
+        # collapses throughput under load; queueing units in the process is far cheaper.
+        # PostgreSQL runs units concurrently and settles races with row locks.
+        self.gate = asyncio.Lock() if self.engine.dialect.name == "sqlite" else None
 
     def unit(self, now: datetime) -> UnitOfWork:
-        return UnitOfWork(self.sessions(), now)
+        return UnitOfWork(self.sessions(), now, self.gate)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -24,6 +24,9 @@ class StaffDirectory:
     admins: frozenset[int] = field(default_factory=frozenset)
     heads: frozenset[int] = field(default_factory=frozenset)
     admin_chat_id: int | None = None
+    # The SOP has an admin verify every form before the head decides; switched off, the head
+    # gets the card at once and decides a submitted form directly.
+    verification: bool = True
 
     def roles_of(self, user_id: int) -> frozenset[Role]:
         roles: set[Role] = set()

@@ -28,3 +28,13 @@ class AlreadyDecided(DeskError):
         self.by: str | None = decision.staff_name if decision else None
         self.at: datetime | None = decision.at if decision else None
         self.status = status
+
+
+class NotYet(DeskError):
+    """The ticket has not reached the step this action belongs to (a head's decision on a form
+    that no admin has verified yet)."""
+
+    def __init__(self, number: str, status: str) -> None:
+        super().__init__(status)
+        self.number = number
+        self.status = status

@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.models import Ticket
 from db.uow import UnitOfWork
 from handlers.actors import Actor, StaffDirectory
+from handlers.cards import cards_for_submission
 from handlers.form.definition import Field, FormDefinition
 from handlers.form.validators import Accepted, Limits, Verdict, validate
 from handlers.moves import move
@@ -72,7 +73,6 @@ async def save_answer(
 async def set_cursor(uow: UnitOfWork, ticket: Ticket, cursor: str | None) -> None:
     ticket.cursor = cursor
     ticket.updated_at = uow.now
-    await uow.session.flush()
 
 
 def missing_fields(ticket: Ticket, form: FormDefinition) -> list[str]:
@@ -83,17 +83,9 @@ def missing_fields(ticket: Ticket, form: FormDefinition) -> list[str]:
 async def submit(
     uow: UnitOfWork, ticket: Ticket, form: FormDefinition, actor: Actor, staff: StaffDirectory
 ) -> None:
-    """The completed form goes to every admin for verification (SOP step 4 starts)."""
+    """The completed form goes to the admins for verification (SOP step 4 starts)."""
     if missing_fields(ticket, form):
         raise ValueError("the form is not complete")
     await move(uow, ticket, Status.SUBMITTED, actor)
     ticket.return_note = None
-    round_ = sum(1 for t in await uow.tickets.transitions(ticket.id) if t.to_status == "submitted")
-    for chat_id in staff.admin_chats():
-        await uow.outbox.enqueue(
-            "staff_card",
-            f"card:{ticket.id}:verify:{round_}:{chat_id}",
-            {"chat_id": chat_id, "stage": "verify"},
-            uow.now,
-            ticket_id=ticket.id,
-        )
+    await cards_for_submission(uow, ticket, staff)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from db.models import Applicant, Ticket, Transition
 from db.uow import UnitOfWork
-from handlers.actors import SYSTEM, Actor
+from handlers.actors import Actor
 from handlers.form.definition import FormDefinition
 from handlers.moves import move
 from handlers.statuses import ACTIVE, Role, Status
@@ -23,8 +23,9 @@ class Contact:
     language: str
 
 
-async def register(uow: UnitOfWork, contact: Contact) -> Applicant:
+async def register(uow: UnitOfWork, contact: Contact, known: Applicant | None = None) -> Applicant:
     return await uow.applicants.upsert(
+        known=known,
         external_id=contact.external_id,
         chat_id=contact.chat_id,
         display_name=contact.display_name,
@@ -77,10 +78,10 @@ async def choose_category(
 ) -> Status:
     """SOP step 2: lecturers, students and staff self-activate; everyone else gets the form."""
     if category in self_service:
+        # Stays open for the follow-up: "it worked" closes it, "still failing" goes to an admin.
         ticket.category = category
         await move(uow, ticket, Status.SELF_SERVICE, actor, note=category)
-        await move(uow, ticket, Status.CLOSED, SYSTEM, note="activation steps sent")
-        return Status.CLOSED
+        return Status.SELF_SERVICE
     fields = form.for_category(category)
     ticket.category = category
     await move(uow, ticket, Status.FORM, actor, note=category, cursor=fields[0].name)

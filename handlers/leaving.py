@@ -9,14 +9,14 @@ from handlers.moves import move
 from handlers.review import close_cards
 from handlers.statuses import Status
 
-CARD_STAGE = {Status.SUBMITTED: "verify", Status.VERIFIED: "decide"}
+# A submitted form has verify cards, or decide cards when verification is switched off.
+CARD_STAGES = {Status.SUBMITTED: ("verify", "decide"), Status.VERIFIED: ("decide",)}
 
 
 async def cancel(uow: UnitOfWork, ticket: Ticket, actor: Actor) -> None:
     previous = Status(ticket.status)
     await move(uow, ticket, Status.CANCELLED, actor)
-    stage = CARD_STAGE.get(previous)
-    if stage:
+    for stage in CARD_STAGES.get(previous, ()):
         await close_cards(uow, ticket, stage, "cancelled")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from db.models import Decision, Ticket
 from db.uow import UnitOfWork
 from handlers.actors import Actor, StaffDirectory
-from handlers.errors import AlreadyDecided, NotStaff, TicketNotFound
+from handlers.cards import post_cards
+from handlers.errors import AlreadyDecided, NotStaff, NotYet, TicketNotFound
 from handlers.filling import SUMMARY
 from handlers.moves import move
 from handlers.statuses import Role, Status
@@ -79,14 +80,7 @@ async def verify(uow: UnitOfWork, ticket_id: int, actor: Actor, staff: StaffDire
     await _decide(uow, ticket, Status.VERIFIED, actor, "verify")
     await close_cards(uow, ticket, "verify", "verified")
     await notify_applicant(uow, ticket, "verified")
-    for chat_id in staff.head_chats():
-        await uow.outbox.enqueue(
-            "staff_card",
-            f"card:{ticket.id}:decide:{chat_id}",
-            {"chat_id": chat_id, "stage": "decide"},
-            uow.now,
-            ticket_id=ticket.id,
-        )
+    await post_cards(uow, ticket, "decide", staff.head_chats())
     return ticket
 
 
@@ -100,8 +94,18 @@ async def return_form(uow: UnitOfWork, ticket_id: int, actor: Actor, note: str) 
     return ticket
 
 
-async def approve(uow: UnitOfWork, ticket_id: int, actor: Actor) -> Ticket:
+async def _decidable(uow: UnitOfWork, ticket_id: int, verification: bool) -> Ticket:
+    """With verification on (the SOP), the head decides only what an admin has verified."""
     ticket = await load(uow, ticket_id)
+    if verification and ticket.status == Status.SUBMITTED:
+        raise NotYet(ticket.number, ticket.status)
+    return ticket
+
+
+async def approve(
+    uow: UnitOfWork, ticket_id: int, actor: Actor, *, verification: bool = True
+) -> Ticket:
+    ticket = await _decidable(uow, ticket_id, verification)
     await _decide(uow, ticket, Status.APPROVED, actor, "approve")
     await close_cards(uow, ticket, "decide", "approved")
     await notify_applicant(uow, ticket, "approved")
@@ -111,9 +115,11 @@ async def approve(uow: UnitOfWork, ticket_id: int, actor: Actor) -> Ticket:
     return ticket
 
 
-async def reject(uow: UnitOfWork, ticket_id: int, actor: Actor, reason: str) -> Ticket:
+async def reject(
+    uow: UnitOfWork, ticket_id: int, actor: Actor, reason: str, *, verification: bool = True
+) -> Ticket:
     """The rejection notice goes by email and chat with the head's reason (SOP step 4 output)."""
-    ticket = await load(uow, ticket_id)
+    ticket = await _decidable(uow, ticket_id, verification)
     await _decide(uow, ticket, Status.REJECTED, actor, "reject", reason=reason)
     await close_cards(uow, ticket, "decide", "rejected")
     await notify_applicant(uow, ticket, "rejected")
@@ -127,6 +133,19 @@ async def reject(uow: UnitOfWork, ticket_id: int, actor: Actor, reason: str) -> 
     return ticket
 
 
-async def last_decision(uow: UnitOfWork, ticket_id: int) -> Decision | None:
+# The decisions a card of each stage is about.
+STAGE_DECISIONS = {
+    "verify": frozenset({"verify", "return"}),
+    "decide": frozenset({"approve", "reject"}),
+}
+
+
+async def last_decision(
+    uow: UnitOfWork, ticket_id: int, stage: str | None = None
+) -> Decision | None:
+    """The latest decision, or the latest of one card stage (a verify card that is edited
+    late must still show the admin's verification, not the head's later approval)."""
     decisions = await uow.tickets.decisions(ticket_id)
+    if stage is not None:
+        decisions = [d for d in decisions if d.kind in STAGE_DECISIONS[stage]]
     return decisions[-1] if decisions else None

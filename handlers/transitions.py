@@ -16,7 +16,8 @@ TABLE: dict[tuple[Status, Status], frozenset[Role]] = {
     # SOP step 2: triage.
     (S.OPEN, S.SELF_SERVICE): frozenset({R.APPLICANT}),
     (S.OPEN, S.FORM): frozenset({R.APPLICANT}),
-    (S.SELF_SERVICE, S.CLOSED): frozenset({R.SYSTEM, R.APPLICANT}),
+    # Closed when the applicant reports success, an admin ends the hand-off, or it idles out.
+    (S.SELF_SERVICE, S.CLOSED): frozenset({R.SYSTEM, R.APPLICANT, R.ADMIN}),
     # SOP step 3: the form.
     (S.FORM, S.SUBMITTED): frozenset({R.APPLICANT}),
     # SOP step 4: verification by an admin, decision by the head.
@@ -24,6 +25,10 @@ TABLE: dict[tuple[Status, Status], frozenset[Role]] = {
     (S.SUBMITTED, S.FORM): frozenset({R.ADMIN}),
     (S.VERIFIED, S.APPROVED): frozenset({R.HEAD}),
     (S.VERIFIED, S.REJECTED): frozenset({R.HEAD}),
+    # With verification switched off the head decides a submitted form directly; with it on
+    # (the SOP's default) review.approve / review.reject refuse these pairs.
+    (S.SUBMITTED, S.APPROVED): frozenset({R.HEAD}),
+    (S.SUBMITTED, S.REJECTED): frozenset({R.HEAD}),
     (S.REJECTED, S.CLOSED): frozenset({R.SYSTEM}),
     # SOP step 5: the account on the router.
     (S.APPROVED, S.PROVISIONED): frozenset({R.SYSTEM}),

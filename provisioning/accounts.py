@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from provisioning.router import (
     HotspotUser,
@@ -38,6 +39,12 @@ class EnsureResult:
     router_id: str
     # False when the user was already there from an earlier attempt for the same ticket.
     created: bool
+
+
+def account_comment(ticket_number: str, valid_until: date) -> str:
+    """What the router shows next to the user: whose it is and until when (for people; the
+    bot itself expires accounts from its database, never from this comment)."""
+    return f"{ticket_number} until {valid_until.isoformat()} (Hotspot Desk)"
 
 
 def carries_ticket(comment: str, ticket_number: str) -> bool:
@@ -83,13 +90,38 @@ async def _adopt(
     return EnsureResult(router_id=user.router_id, created=False)
 
 
-async def expire_user(client: RouterClient, name: str) -> bool:
-    """Disable the user and log out their devices; False if the router has no such user."""
+async def expire_user(
+    client: RouterClient, name: str, ticket_number: str | None = None, *, remove: bool = False
+) -> bool:
+    """Disable (or remove) the user and log out their devices.
+
+    False if the router has no such user, or, given `ticket_number`, if the user of that
+    name is not this ticket's (someone else's user is never touched).
+    """
     user = await client.find_user(name)
     if user is None:
+        return False
+    if ticket_number is not None and not carries_ticket(user.comment, ticket_number):
         return False
     if not user.disabled:
         await client.disable_user(user.router_id)
     # Sessions go even when the user was already disabled: a disable leaves them running.
+    # A removal too comes after them, so no device can log in again in between.
     await client.drop_sessions(name)
+    if remove:
+        await client.remove_user(user.router_id)
     return True
+
+
+async def renew_user(
+    client: RouterClient, name: str, ticket_number: str, comment: str
+) -> HotspotUser | None:
+    """Enable the ticket's user with a new comment (a longer stay); None if it is gone."""
+    user = await client.find_user(name)
+    if user is None or not carries_ticket(user.comment, ticket_number):
+        return None
+    if user.comment != comment:
+        await client.set_comment(user.router_id, comment)
+    if user.disabled:
+        await client.enable_user(user.router_id)
+    return user

@@ -34,6 +34,7 @@ API_PORT = 8728
 API_TLS_PORT = 8729
 
 USERS_MENU = "/ip/hotspot/user"
+PROFILES_MENU = "/ip/hotspot/user/profile"
 ACTIVE_MENU = "/ip/hotspot/active"
 COOKIE_MENU = "/ip/hotspot/cookie"
 RESOURCE_MENU = "/system/resource"
@@ -224,6 +225,19 @@ class RouterClient:
 
     async def remove_user(self, router_id: str) -> None:
         await self._run(self._call, USERS_MENU, "remove", {".id": router_id})
+
+    # User profiles (where RouterOS keeps `shared-users`).
+
+    async def find_profile(self, name: str) -> dict[str, str] | None:
+        """Every property of the user profile `name` (its router id under "id"), or None."""
+        rows = await self._run(self._print, PROFILES_MENU, {"name": name}, None)
+        return rows[0] if rows else None
+
+    async def add_profile(self, name: str, properties: Mapping[str, str]) -> str:
+        return await self._run(self._add, PROFILES_MENU, {"name": name, **properties})
+
+    async def set_profile(self, router_id: str, properties: Mapping[str, str]) -> None:
+        await self._run(self._call, PROFILES_MENU, "set", {".id": router_id, **properties})
 
     # Sessions.
 

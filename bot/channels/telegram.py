@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    File,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     Update,
@@ -23,7 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
-from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply
+from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply, Upload
 from bot.dialog.staff_commands import StaffCommandBook
 from bot.texts.catalog import Catalog, plain
 
@@ -98,20 +101,61 @@ def to_inbound(update: Update) -> Inbound | None:
 
 
 def _message_event(person: Person, chat_id: int, private: bool, message: Message) -> Inbound:
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    forwarded = message.forward_origin is not None
+
+    def event(kind: Kind, **fields: Any) -> Inbound:
+        return Inbound(
+            person,
+            chat_id,
+            kind,
+            private,
+            message_id=message.message_id,
+            reply_to=reply_to,
+            forwarded=forwarded,
+            **fields,
+        )
+
     text = message.text
-    if text is not None and text.startswith("/"):
+    if text is not None and text.startswith("/") and not forwarded:
         head, _, args = text.partition(" ")
         command = head[1:].split("@", 1)[0].lower()
-        return Inbound(
-            person, chat_id, Kind.COMMAND, private, text=text, command=command, args=args.strip()
-        )
+        return event(Kind.COMMAND, text=text, command=command, args=args.strip())
     if text is not None:
-        return Inbound(
-            person, chat_id, Kind.TEXT, private, text=text, message_id=message.message_id
+        return event(Kind.TEXT, text=text)
+    upload = _upload(message)
+    if upload is not None:
+        return event(Kind.FILE, upload=upload)
+    return event(Kind.UNSUPPORTED)
+
+
+def _upload(message: Message) -> Upload | None:
+    """A document, or the largest size of a photo (photos carry no name and are JPEG)."""
+    if message.document is not None:
+        document = message.document
+        return Upload(
+            filename=document.file_name or "document",
+            mime_type=document.mime_type or "application/octet-stream",
+            size=document.file_size or 0,
+            fetch=_fetcher(document.get_file),
         )
-    if message.document is not None or message.photo:
-        return Inbound(person, chat_id, Kind.FILE, private, message_id=message.message_id)
-    return Inbound(person, chat_id, Kind.UNSUPPORTED, private, message_id=message.message_id)
+    if message.photo:
+        photo = message.photo[-1]
+        return Upload(
+            filename=f"photo-{message.message_id}.jpg",
+            mime_type="image/jpeg",
+            size=photo.file_size or 0,
+            fetch=_fetcher(photo.get_file),
+        )
+    return None
+
+
+def _fetcher(get_file: Callable[[], Awaitable[File]]) -> Callable[[], Awaitable[bytes]]:
+    async def fetch() -> bytes:
+        telegram_file = await get_file()
+        return bytes(await telegram_file.download_as_bytearray())
+
+    return fetch
 
 
 class TelegramMessenger:
@@ -121,6 +165,8 @@ class TelegramMessenger:
         self.application = application
 
     async def send(self, chat_id: int, reply: Reply) -> int:
+        if reply.document is not None:
+            return await self._send_document(chat_id, reply, *reply.document)
         message_id = 0
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
@@ -137,6 +183,21 @@ class TelegramMessenger:
                 raise _classify(error) from error
             message_id = sent.message_id
         return message_id
+
+    async def _send_document(
+        self, chat_id: int, reply: Reply, filename: str, content: bytes
+    ) -> int:
+        try:
+            sent = await self.application.bot.send_document(
+                chat_id,
+                InputFile(content, filename=filename),
+                caption=reply.text[: MessageLimit.CAPTION_LENGTH] or None,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(reply.buttons),
+            )
+        except TelegramError as error:
+            raise _classify(error) from error
+        return int(sent.message_id)
 
     async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
         try:
@@ -224,19 +285,32 @@ class TelegramChannel:
             await bot.set_my_commands(
                 commands, language_code=None if language == "id" else language
             )
-        names = self.texts.t("id", "commands.menu").split()
-        commands = [BotCommand(name, self.texts.t("id", f"commands.{name}")) for name in names]
-        # Staff see their own commands too, and only they do (a scope per staff chat).
+        for staff_id in self.staff_ids:
+            for language in ("id", "en"):
+                try:
+                    await bot.set_my_commands(
+                        self._staff_menu(language),
+                        scope=BotCommandScopeChat(staff_id),
+                        language_code=None if language == "id" else language,
+                    )
+                except BadRequest as error:
+                    # Telegram knows a private chat only once that person has written to the bot.
+                    log.warning("no staff command menu for %s yet: %s", staff_id, error.message)
+                    break
+
+    def _staff_menu(self, language: str) -> list[BotCommand]:
+        """Staff see their own commands too, and only they do (a scope per staff chat): the
+        Indonesian names, or the English aliases in an English client."""
+        names = self.texts.t(language, "commands.menu").split()
+        commands = [BotCommand(n, self.texts.t(language, f"commands.{n}")) for n in names]
         commands += [
-            BotCommand(c.names[0], self.texts.t("id", c.description_key))
+            BotCommand(
+                c.names[0] if language == "id" else c.names[-1],
+                self.texts.t(language, c.description_key),
+            )
             for c in self.staff_commands.commands
         ]
-        for staff_id in self.staff_ids:
-            try:
-                await bot.set_my_commands(commands, scope=BotCommandScopeChat(staff_id))
-            except BadRequest as error:
-                # Telegram knows a private chat only once that person has written to the bot.
-                log.warning("no staff command menu for %s yet: %s", staff_id, error.message)
+        return commands
 
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):

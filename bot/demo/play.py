@@ -1,7 +1,9 @@
 """`hotspot-desk demo`: three applicants through the real Telegram path, on local stand-ins.
 
 A lecturer is told how to self-activate; a guest is verified, approved and gets an account
-(on the simulated router, by email into the sink); a vendor is rejected with a reason.
+(on the simulated router, by email into the sink); a vendor is rejected with a reason after
+an SLA reminder to the Head. It plays on a Monday morning in office hours and ends the next
+morning with the daily digest as the admin receives it.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.demo.clock import DemoClock
 from bot.demo.stage import ADMIN_ID, HEAD_ID, LocalStage
 from bot.emulator.records import SentMessage
 
@@ -25,14 +30,18 @@ NAMES = {
     HEAD_ID: "Kepala PTIPD",
 }
 WIDTH = 92
+# A Monday morning in Malang, inside office hours: the SLA clocks run from the first request.
+DEMO_START = datetime(2026, 12, 7, 8, 50, tzinfo=ZoneInfo("Asia/Jakarta"))
+DEMO_LETTER = b"%PDF-1.4\n% Surat tugas PT Jaringan Nusantara\ntrailer << >>\n%%EOF\n"
 
 
 class Transcript:
     """Prints what each person did and what each person saw, as it happened."""
 
-    def __init__(self, stage: LocalStage, out: Callable[[str], None]) -> None:
+    def __init__(self, stage: LocalStage, out: Callable[[str], None], clock: DemoClock) -> None:
         self.stage = stage
         self.out = out
+        self.clock = clock
         self.mark = stage.emulator.seq
 
     def heading(self, text: str) -> None:
@@ -44,11 +53,25 @@ class Transcript:
         await self.stage.say(user_id, text)
         self.flush()
 
+    async def sends_file(self, user_id: int, filename: str, content: bytes) -> None:
+        self.out(f"  {NAMES[user_id]} ▸ sends the file {filename} ({len(content)} bytes)")
+        await self.stage.emulator.send_document(user_id, filename, content, "application/pdf")
+        await self.stage.settle()
+        self.flush()
+
     async def taps(self, user_id: int, label: str) -> None:
         self.out(f"  {NAMES[user_id]} ▸ taps [{label}]")
         answer = await self.stage.tap(user_id, label)
         if answer:
             self.out(f"      (toast: {answer})")
+        self.flush()
+
+    async def later(self, minutes: int) -> None:
+        """Time passes (office minutes): the SLA clocks run and may remind someone."""
+        self.out(f"  … {minutes} minutes later")
+        self.clock.jump(timedelta(minutes=minutes))
+        await self.stage.runtime.sla_sweep()
+        await self.stage.settle()
         self.flush()
 
     def flush(self) -> None:
@@ -73,6 +96,7 @@ async def lecturer(t: Transcript) -> None:
     t.heading("1. A lecturer: self-activation (SOP step 2, 'Yes')")
     await t.says(LECTURER, "/start")
     await t.taps(LECTURER, "Dosen")
+    await t.taps(LECTURER, "Berhasil")
 
 
 async def guest(t: Transcript) -> None:
@@ -95,12 +119,15 @@ async def guest(t: Transcript) -> None:
     await t.taps(GUEST, "Today")
     await t.says(GUEST, "3")
     await t.taps(GUEST, "1")
+    await t.taps(GUEST, "Skip")
     await t.taps(GUEST, "Edit")
     await t.taps(GUEST, "Institution")
     await t.says(GUEST, "TU Berlin")
     await t.taps(GUEST, "Submit")
     t.heading("2b. The admin verifies, the Head approves (SOP step 4), the bot provisions (5, 6)")
+    await t.later(minutes=7)
     await t.taps(ADMIN_ID, "Verifikasi")
+    await t.later(minutes=11)
     await t.taps(HEAD_ID, "Setujui")
 
 
@@ -121,8 +148,12 @@ async def vendor(t: Transcript) -> None:
     await t.taps(VENDOR, "Besok")
     await t.says(VENDOR, "14")
     await t.says(VENDOR, "2")
+    await t.sends_file(VENDOR, "surat-tugas-pt-jaringan.pdf", DEMO_LETTER)
     await t.taps(VENDOR, "Kirim")
+    await t.later(minutes=9)
     await t.taps(ADMIN_ID, "Verifikasi")
+    # 24 office minutes after submission (80 % of the SOP's 30) the Head is reminded.
+    await t.later(minutes=16)
     await t.taps(HEAD_ID, "Tolak")
     await t.says(HEAD_ID, "Belum ada surat tugas dari unit; mohon ajukan lagi dengan surat tugas.")
 
@@ -156,14 +187,30 @@ async def summary(stage: LocalStage, out: Callable[[str], None]) -> None:
         )
 
 
+async def next_morning(t: Transcript) -> None:
+    """The demo ends as an admin's day begins: the daily digest arrives at 07:00."""
+    t.flush()
+    t.heading("4. The next morning at 07:00: the daily digest, as the admin receives it")
+    t.clock.jump_to(DEMO_START.replace(hour=0) + timedelta(days=1, hours=7, seconds=30))
+    await t.stage.runtime.digest_sweep()
+    await t.stage.settle()
+    events = t.stage.emulator.events_since(t.mark)
+    if events:
+        t.mark = events[-1].seq
+    for message in events:
+        if message.chat_id == ADMIN_ID:
+            t.show(message)
+
+
 async def run_demo(workdir: Path | None = None, out: Callable[[str], None] = print) -> int:
     started = time.monotonic()
     workdir = workdir or Path("var/demo")
     shutil.rmtree(workdir, ignore_errors=True)
     out("Hotspot Desk demo: the real bot (python-telegram-bot) against a local Telegram Bot API")
     out("emulator, a RouterOS API simulator and an SMTP sink, all on this machine.")
-    async with LocalStage(workdir) as stage:
-        transcript = Transcript(stage, out)
+    clock = DemoClock(DEMO_START)
+    async with LocalStage(workdir, clock=clock) as stage:
+        transcript = Transcript(stage, out, clock)
         stage.emulator.add_user(LECTURER, "Ahmad", "Fauzi", username="ahmadfauzi")
         stage.emulator.add_user(GUEST, "Maria", "Schmidt", username="mschmidt", language_code="de")
         stage.emulator.add_user(VENDOR, "Budi", "Santoso")
@@ -172,6 +219,7 @@ async def run_demo(workdir: Path | None = None, out: Callable[[str], None] = pri
         await guest(transcript)
         await vendor(transcript)
         await summary(stage, out)
+        await next_morning(transcript)
     out(
         f"Files are kept in {workdir.resolve()} (database, emails). Finished in "
         f"{time.monotonic() - started:.1f} s."

@@ -1,4 +1,4 @@
-"""The applicant's conversation: open a ticket, triage, fill the form, submit, follow it.
+"""The applicant's conversation: open a ticket, triage, the form, follow-up, status, cancel.
 
 Every step reads the ticket from the database and writes it back before answering, so a
 restart or a second replica continues exactly where the applicant is.
@@ -6,24 +6,26 @@ restart or a second replica continues exactly where the applicant is.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
 
 from bot.dialog import keyboards, render
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Inbound, Kind, Outcome
+from bot.dialog.form_dialog import CATEGORY_ORDER, FormDialog, applicant_actor
+from bot.dialog.handoff import HandoffDialog
 from bot.dialog.keyboards import Press
 from bot.texts.catalog import Markup
 from db.models import Applicant, Ticket
 from db.uow import UnitOfWork
-from handlers import filling, intake, leaving
-from handlers.actors import Actor
-from handlers.form.definition import Field
-from handlers.form.validators import Rejected
-from handlers.statuses import Role, Status
+from handlers import intake, leaving
+from handlers.moves import move
+from handlers.statuses import Status
 from handlers.transitions import TransitionRefused
 
-CATEGORY_ORDER = ("dosen", "mahasiswa", "tendik", "tamu", "mitra", "peserta", "lainnya")
 CANCELLABLE = frozenset({Status.OPEN, Status.FORM, Status.SUBMITTED, Status.VERIFIED})
+TIMELINE = ("submitted", "verified", "approved", "rejected", "provisioned", "closed")
+
+TicketButton = Callable[[UnitOfWork, Applicant, Ticket, str], Awaitable[Outcome]]
 
 
 def _contact(event: Inbound, language: str) -> intake.Contact:
@@ -36,30 +38,61 @@ def _contact(event: Inbound, language: str) -> intake.Contact:
     )
 
 
-def _actor(applicant: Applicant) -> Actor:
-    return Actor(Role.APPLICANT, applicant.external_id, applicant.display_name)
-
-
 class ApplicantDialog:
     def __init__(self, ctx: DeskContext) -> None:
         self.ctx = ctx
         self.t = ctx.texts.t
+        self.form = FormDialog(ctx)
+        self.handoff = HandoffDialog(ctx)
+        self.ticket_buttons: dict[str, TicketButton] = {
+            "k": self._on_category,
+            "o": self.form.on_option,
+            "sk": self.form.on_skip,
+            "s": self.form.on_submit,
+            "e": self.form.on_edit_menu,
+            "f": self.form.on_edit_field,
+            "b": self.form.on_back,
+            "q": self._on_cancel_ask,
+            "y": self._on_cancel_yes,
+            "n": self._on_cancel_no,
+            "ct": self._on_continue,
+            "ok": self._on_activation_worked,
+            "ko": self._on_activation_failed,
+        }
 
     async def handle(self, event: Inbound) -> Outcome:
         async with self.ctx.unit() as uow:
             existing = await uow.applicants.by_external_id(event.person.id)
             language = existing.language if existing else self.ctx.texts.language(None)
-            applicant = await intake.register(uow, _contact(event, language))
+            applicant = await intake.register(uow, _contact(event, language), existing)
             return await self._route(uow, applicant, event)
 
+    async def flood_warning(self, event: Inbound) -> Outcome:
+        async with self.ctx.unit() as uow:
+            existing = await uow.applicants.by_external_id(event.person.id)
+        text = self.t(existing.language if existing else "id", "input.flood")
+        outcome = Outcome(toast=text, alert=True)
+        return outcome if event.kind is Kind.BUTTON else outcome.say(text)
+
     async def _route(self, uow: UnitOfWork, applicant: Applicant, event: Inbound) -> Outcome:
+        lang = applicant.language
         if event.kind is Kind.COMMAND:
             return await self._command(uow, applicant, event)
         if event.kind is Kind.BUTTON:
             return await self._button(uow, applicant, Press.parse(event.data))
+        if event.forwarded:
+            return Outcome().say(self.t(lang, "input.forwarded"))
         if event.kind is Kind.TEXT:
+            handoff = await uow.handoffs.open_for(applicant.id)
+            if handoff is not None:
+                return await self.handoff.relay(uow, applicant, handoff, event)
             return await self._text(uow, applicant, event.text)
-        return Outcome().say(self.t(applicant.language, "input.unsupported"))
+        if event.kind is Kind.FILE and event.upload is not None:
+            ticket = await intake.active_ticket(uow, applicant)
+            if ticket is not None and ticket.status == Status.FORM:
+                return await self.form.answer_file(uow, ticket, event.upload, lang)
+            return Outcome().say(self.t(lang, "input.file_unexpected"))
+        return Outcome().say(self.t(lang, "input.unsupported"))
 
     # Commands
 
@@ -77,52 +110,61 @@ class ApplicantDialog:
                     self.t(lang, "lang.choose"), keyboards.language_choice(self.ctx.texts)
                 )
             case "help" | "bantuan":
-                return Outcome().say(self.t(lang, "help.text"))
+                talk = Button(self.t(lang, "help.talk_to_admin"), "ho")
+                return Outcome().say(self.t(lang, "help.text"), ((talk,),))
             case _:
                 return Outcome().say(self.t(lang, "input.unknown_command"))
 
     async def _start(self, uow: UnitOfWork, applicant: Applicant) -> Outcome:
         lang = applicant.language
         ticket = await intake.active_ticket(uow, applicant)
-        if ticket is not None and ticket.status in (Status.OPEN, Status.FORM):
-            outcome = Outcome().say(self.t(lang, "start.continue", number=ticket.number))
-            return self._show_step(outcome, ticket, lang)
         if ticket is not None:
+            # One request at a time: continue it, or see where it stands.
+            status = render.status_name(self.ctx, lang, ticket.status)
+            choice: list[Button] = [Button(self.t(lang, "start.see_status"), "st")]
+            if ticket.status in (Status.OPEN, Status.FORM, Status.SELF_SERVICE):
+                choice.insert(0, Button(self.t(lang, "start.continue_button"), f"ct:{ticket.id}"))
             return Outcome().say(
-                self.t(
-                    lang,
-                    "start.in_progress",
-                    number=ticket.number,
-                    status=render.status_name(self.ctx, lang, ticket.status),
-                )
+                self.t(lang, "start.active", number=ticket.number, status=status), (tuple(choice),)
             )
         ticket = await intake.open_ticket(uow, applicant)
+        other = "en" if lang == "id" else "id"
         outcome = Outcome().say(
             self.t(lang, "start.welcome", name=applicant.display_name, number=ticket.number),
-            ((Button(self.t(lang, "lang.switch"), f"l:{'en' if lang == 'id' else 'id'}"),),),
+            ((Button(self.t(lang, "lang.switch"), f"l:{other}"),),),
         )
-        return self._show_step(outcome, ticket, lang)
+        return self.form.show_step(outcome, ticket, lang)
 
     async def _status(self, uow: UnitOfWork, applicant: Applicant) -> Outcome:
         lang = applicant.language
         tickets = await uow.tickets.for_applicant(applicant.id, limit=5)
         if not tickets:
             return Outcome().say(self.t(lang, "status.none"))
-        zone = self.ctx.settings.zone
-        blocks = []
-        for ticket in tickets:
-            blocks.append(
-                self.t(
-                    lang,
-                    "status.item",
-                    number=ticket.number,
-                    category=render.category_name(self.ctx, lang, ticket.category),
-                    status=render.status_name(self.ctx, lang, ticket.status),
-                    opened=self.ctx.texts.moment(lang, ticket.created_at, zone),
-                    next=self.t(lang, f"next.{ticket.status}"),
-                )
-            )
+        blocks = [self._status_block(ticket, lang) for ticket in tickets]
         return Outcome().say(self.t(lang, "status.header") + "\n\n" + "\n\n".join(blocks))
+
+    def _status_block(self, ticket: Ticket, lang: str) -> str:
+        zone = self.ctx.settings.zone
+        steps = [
+            self.t(
+                lang,
+                "status.timeline_line",
+                at=self.ctx.texts.moment(lang, t.at, zone),
+                status=render.status_name(self.ctx, lang, t.to_status),
+            )
+            for t in ticket.transitions
+            if t.to_status in TIMELINE
+        ]
+        return self.t(
+            lang,
+            "status.item",
+            number=ticket.number,
+            category=render.category_name(self.ctx, lang, ticket.category),
+            status=render.status_name(self.ctx, lang, ticket.status),
+            opened=self.ctx.texts.moment(lang, ticket.created_at, zone),
+            timeline=Markup("\n".join(steps)),
+            next=self.t(lang, f"next.{ticket.status}"),
+        )
 
     async def _ask_cancel(self, uow: UnitOfWork, applicant: Applicant) -> Outcome:
         lang = applicant.language
@@ -134,7 +176,7 @@ class ApplicantDialog:
             keyboards.confirm_cancel(self.ctx.texts, lang, ticket.id),
         )
 
-    # Text answers
+    # Text
 
     async def _text(self, uow: UnitOfWork, applicant: Applicant, text: str) -> Outcome:
         lang = applicant.language
@@ -142,34 +184,15 @@ class ApplicantDialog:
         if ticket is None:
             return Outcome().say(self.t(lang, "input.no_ticket"))
         if ticket.status == Status.OPEN:
-            return self._show_step(Outcome().say(self.t(lang, "input.use_buttons")), ticket, lang)
+            return self.form.show_step(
+                Outcome().say(self.t(lang, "input.use_buttons")), ticket, lang
+            )
+        if ticket.status == Status.SELF_SERVICE:
+            return self._follow_up(Outcome(), ticket, lang)
         if ticket.status != Status.FORM:
-            return Outcome().say(
-                self.t(
-                    lang,
-                    "input.waiting",
-                    number=ticket.number,
-                    status=render.status_name(self.ctx, lang, ticket.status),
-                )
-            )
-        field = filling.current_field(ticket, self.ctx.form)
-        if field is None:
-            return self._show_step(Outcome().say(self.t(lang, "input.use_buttons")), ticket, lang)
-        return await self._answer(uow, ticket, field, text, lang)
-
-    async def _answer(
-        self, uow: UnitOfWork, ticket: Ticket, field: Field, text: str, lang: str
-    ) -> Outcome:
-        verdict = await filling.save_answer(
-            uow, ticket, self.ctx.form, text, self.ctx.limits(ticket.category)
-        )
-        if isinstance(verdict, Rejected):
-            reason = self.t(lang, verdict.reason, **verdict.params)
-            outcome = Outcome().say(
-                self.t(lang, "form.invalid", reason=Markup(reason), example=field.example[lang])
-            )
-            return self._show_step(outcome, ticket, lang)
-        return self._show_step(Outcome(), ticket, lang)
+            status = render.status_name(self.ctx, lang, ticket.status)
+            return Outcome().say(self.t(lang, "input.waiting", number=ticket.number, status=status))
+        return await self.form.answer_text(uow, ticket, text, lang)
 
     # Buttons
 
@@ -179,22 +202,18 @@ class ApplicantDialog:
             return Outcome(toast=self.t(lang, "button.invalid"))
         if press.verb == "l":
             return await self._set_language(uow, applicant, press.arg)
+        if press.verb == "st":
+            return await self._status(uow, applicant)
+        if press.verb == "ho":
+            return await self.handoff.open(
+                uow, applicant, await intake.active_ticket(uow, applicant)
+            )
+        handler = self.ticket_buttons.get(press.verb)
+        if handler is None:
+            return Outcome(toast=self.t(lang, "button.invalid"))
         ticket = await intake.active_ticket(uow, applicant)
         if ticket is None or ticket.id != press.ticket_id:
             return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        handler = {
-            "k": self._on_category,
-            "o": self._on_option,
-            "s": self._on_submit,
-            "e": self._on_edit_menu,
-            "f": self._on_edit_field,
-            "b": self._on_back,
-            "q": self._on_cancel_ask,
-            "y": self._on_cancel_yes,
-            "n": self._on_cancel_no,
-        }.get(press.verb)
-        if handler is None:
-            return Outcome(toast=self.t(lang, "button.invalid"))
         return await handler(uow, applicant, ticket, press.arg)
 
     async def _set_language(self, uow: UnitOfWork, applicant: Applicant, code: str) -> Outcome:
@@ -202,135 +221,84 @@ class ApplicantDialog:
             return Outcome(toast=self.t(applicant.language, "button.invalid"))
         applicant.language = code
         await uow.session.flush()
-        outcome = Outcome(toast=self.t(code, "lang.changed"))
-        outcome.say(self.t(code, "lang.changed"))
+        outcome = Outcome(toast=self.t(code, "lang.changed")).say(self.t(code, "lang.changed"))
         ticket = await intake.active_ticket(uow, applicant)
         if ticket is not None and ticket.status in (Status.OPEN, Status.FORM):
-            self._show_step(outcome, ticket, code)
+            self.form.show_step(outcome, ticket, code)
         return outcome
+
+    async def _on_continue(
+        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
+    ) -> Outcome:
+        lang = applicant.language
+        outcome = Outcome().say(self.t(lang, "start.continue", number=ticket.number))
+        if ticket.status == Status.SELF_SERVICE:
+            return self._follow_up(outcome, ticket, lang)
+        return self.form.show_step(outcome, ticket, lang)
 
     async def _on_category(
         self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, code: str
     ) -> Outcome:
         lang = applicant.language
         if ticket.status != Status.OPEN or code not in CATEGORY_ORDER:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
+            return self.form.stale(lang)
         status = await intake.choose_category(
-            uow, ticket, code, _actor(applicant), self.ctx.form, self.ctx.self_service
+            uow, ticket, code, applicant_actor(applicant), self.ctx.form, self.ctx.self_service
         )
         chosen = self.t(
             lang, "category.chosen", category=render.category_name(self.ctx, lang, code)
         )
         outcome = Outcome(toast=chosen).say(chosen, edit=True)
-        if status == Status.CLOSED:
-            settings = self.ctx.settings
-            instructions = (
-                settings.activation_text_en if lang == "en" else settings.activation_text_id
-            )
-            outcome.say(
-                self.t(lang, "self_service.text", number=ticket.number, instructions=instructions),
-                ((Button(self.t(lang, "self_service.open_app"), url=settings.activation_url),),),
-            )
-            return outcome
+        if status == Status.SELF_SERVICE:
+            return self._follow_up(outcome, ticket, lang)
         outcome.say(self.t(lang, "form.intro", number=ticket.number))
-        return self._show_step(outcome, ticket, lang)
+        return self.form.show_step(outcome, ticket, lang)
 
-    async def _on_option(
-        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str
-    ) -> Outcome:
-        lang = applicant.language
-        field_name, _, value = arg.partition(":")
-        field = filling.current_field(ticket, self.ctx.form)
-        if ticket.status != Status.FORM or field is None or field.name != field_name:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        text = self._option_text(field, value)
-        if text is None:
-            return Outcome(toast=self.t(lang, "button.invalid"))
-        outcome = await self._answer(uow, ticket, field, text, lang)
-        outcome.toast = text
-        return outcome
+    def _follow_up(self, outcome: Outcome, ticket: Ticket, lang: str) -> Outcome:
+        """SOP step 2, 'yes': the activation steps, then did it work?"""
+        settings = self.ctx.settings
+        instructions = settings.activation_text_en if lang == "en" else settings.activation_text_id
+        outcome.say(
+            self.t(lang, "self_service.text", number=ticket.number, instructions=instructions),
+            ((Button(self.t(lang, "self_service.open_app"), url=settings.activation_url),),),
+        )
+        return outcome.say(
+            self.t(lang, "self_service.ask"),
+            (
+                (
+                    Button(self.t(lang, "self_service.worked"), f"ok:{ticket.id}"),
+                    Button(self.t(lang, "self_service.failed"), f"ko:{ticket.id}"),
+                ),
+            ),
+        )
 
-    def _option_text(self, field: Field, value: str) -> str | None:
-        if not value.isdigit():
-            return None
-        number = int(value)
-        if field.type == "choice":
-            units = self.ctx.settings.host_units
-            return units[number] if number < len(units) else None
-        if field.type == "date":
-            if number > 1:
-                return None
-            chosen = self.ctx.today() + timedelta(days=number)
-            return f"{chosen.day}/{chosen.month}/{chosen.year}"
-        return value
-
-    async def _on_submit(
+    async def _on_activation_worked(
         self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
     ) -> Outcome:
         lang = applicant.language
-        if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        if filling.missing_fields(ticket, self.ctx.form):
-            return self._show_step(Outcome(), ticket, lang)
-        await filling.submit(uow, ticket, self.ctx.form, _actor(applicant), self.ctx.staff)
-        return Outcome(toast=self.t(lang, "form.submitted_toast"), wake_worker=True).say(
-            self.t(lang, "form.submitted", number=ticket.number)
-        )
+        if ticket.status != Status.SELF_SERVICE:
+            return self.form.stale(lang)
+        await move(uow, ticket, Status.CLOSED, applicant_actor(applicant), note="activated")
+        return Outcome().say(self.t(lang, "self_service.thanks", number=ticket.number), edit=True)
 
-    async def _on_edit_menu(
+    async def _on_activation_failed(
         self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
     ) -> Outcome:
-        lang = applicant.language
-        if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        fields = self.ctx.form.for_category(ticket.category or "")
-        return Outcome().say(
-            self.t(lang, "form.edit_which"),
-            keyboards.edit_menu(self.ctx.texts, lang, ticket.id, fields),
-        )
-
-    async def _on_edit_field(
-        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, name: str
-    ) -> Outcome:
-        lang = applicant.language
-        names = [f.name for f in self.ctx.form.for_category(ticket.category or "")]
-        if ticket.status != Status.FORM or ticket.cursor != filling.SUMMARY or name not in names:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        await filling.set_cursor(uow, ticket, filling.EDIT_PREFIX + name)
-        return self._show_step(Outcome(), ticket, lang)
-
-    async def _on_back(
-        self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, arg: str
-    ) -> Outcome:
-        lang = applicant.language
-        if ticket.status != Status.FORM:
-            return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-        if arg == "summary":
-            if filling.missing_fields(ticket, self.ctx.form):
-                return Outcome(toast=self.t(lang, "button.stale"), alert=True)
-            await filling.set_cursor(uow, ticket, filling.SUMMARY)
-        else:
-            previous = filling.previous_cursor(ticket, self.ctx.form)
-            if previous is None:
-                return Outcome(toast=self.t(lang, "button.stale"))
-            await filling.set_cursor(uow, ticket, previous)
-        return self._show_step(Outcome(), ticket, lang)
+        if ticket.status != Status.SELF_SERVICE:
+            return self.form.stale(applicant.language)
+        return await self.handoff.open(uow, applicant, ticket)
 
     async def _on_cancel_ask(
         self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
     ) -> Outcome:
-        lang = applicant.language
-        return Outcome().say(
-            self.t(lang, "cancel.confirm", number=ticket.number),
-            keyboards.confirm_cancel(self.ctx.texts, lang, ticket.id),
-        )
+        return await self._ask_cancel(uow, applicant)
 
     async def _on_cancel_yes(
         self, uow: UnitOfWork, applicant: Applicant, ticket: Ticket, _arg: str
     ) -> Outcome:
         lang = applicant.language
         try:
-            await leaving.cancel(uow, ticket, _actor(applicant))
+            await leaving.cancel(uow, ticket, applicant_actor(applicant))
         except TransitionRefused:
             return Outcome(toast=self.t(lang, "cancel.too_late"), alert=True)
         return Outcome(wake_worker=True).say(
@@ -343,52 +311,5 @@ class ApplicantDialog:
         lang = applicant.language
         outcome = Outcome().say(self.t(lang, "cancel.kept", number=ticket.number), edit=True)
         if ticket.status in (Status.OPEN, Status.FORM):
-            self._show_step(outcome, ticket, lang)
+            self.form.show_step(outcome, ticket, lang)
         return outcome
-
-    # What the applicant sees next
-
-    def _show_step(self, outcome: Outcome, ticket: Ticket, lang: str) -> Outcome:
-        if ticket.status == Status.OPEN:
-            return outcome.say(
-                self.t(lang, "start.choose_category"),
-                keyboards.categories(self.ctx.texts, lang, ticket.id, CATEGORY_ORDER),
-            )
-        if ticket.status != Status.FORM:
-            return outcome
-        if ticket.cursor == filling.SUMMARY:
-            text = render.summary(self.ctx, ticket, lang)
-            if ticket.return_note:
-                text = self.t(lang, "form.returned_note", note=ticket.return_note) + "\n\n" + text
-            return outcome.say(text, keyboards.summary(self.ctx.texts, lang, ticket.id))
-        field = filling.current_field(ticket, self.ctx.form)
-        if field is None:
-            return outcome
-        fields = self.ctx.form.for_category(ticket.category or "")
-        position = [f.name for f in fields].index(field.name) + 1
-        policy = self.ctx.settings.categories.get(ticket.category or "")
-        max_number = (
-            policy.max_days
-            if field.max == "category" and policy
-            else (field.max if isinstance(field.max, int) else None)
-        )
-        options = keyboards.field_options(
-            self.ctx.texts, lang, ticket.id, field, self.ctx.settings.host_units, max_number
-        )
-        editing = filling.editing(ticket.cursor) is not None
-        navigation = keyboards.navigation(
-            self.ctx.texts, lang, ticket.id, editing=editing, first=position == 1
-        )
-        buttons = (
-            *keyboards.rows(options, 2 if field.type == "choice" else 4),
-            *keyboards.rows(navigation, 1),
-        )
-        text = self.t(
-            lang,
-            "form.question",
-            position=position,
-            total=len(fields),
-            prompt=Markup(field.prompt[lang]),
-            example=field.example[lang],
-        )
-        return outcome.say(text, buttons)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -23,6 +24,16 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the user sent. The bytes are fetched only if the dialog accepts the file."""
+
+    filename: str
+    mime_type: str
+    size: int
+    fetch: Callable[[], Awaitable[bytes]] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Inbound:
     person: Person
     chat_id: int
@@ -33,6 +44,10 @@ class Inbound:
     args: str = ""
     data: str | None = None
     message_id: int | None = None
+    # The bot message this one replies to (a staff member answering a relayed message).
+    reply_to: int | None = None
+    forwarded: bool = False
+    upload: Upload | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,8 @@ class Reply:
     buttons: Keyboard = ()
     chat_id: int | None = None
     edit: bool = False
+    # A file sent with `text` as its caption: (filename, content).
+    document: tuple[str, bytes] | None = None
 
 
 @dataclass

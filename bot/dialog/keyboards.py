@@ -81,9 +81,15 @@ def field_options(
             option(texts.t(language, "form.today"), "0"),
             option(texts.t(language, "form.tomorrow"), "1"),
         ]
+    if field.type == "file":
+        return []
     if field.type == "integer" and max_number is not None:
         return [option(str(n), str(n)) for n in range(1, min(max_number, 7) + 1)]
     return []
+
+
+def skip(texts: Catalog, language: str, ticket_id: int, field_name: str) -> Button:
+    return Button(texts.t(language, "form.skip"), data("sk", ticket_id, field_name))
 
 
 def navigation(

@@ -8,8 +8,10 @@ from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Keyboard
 from bot.texts.catalog import Markup
 from db.models import Decision, HotspotAccount, Ticket, Transition
+from db.uow import UnitOfWork
 from handlers.filling import answers_of
 from handlers.form.definition import Field
+from handlers.statuses import Role
 
 
 def display_value(ctx: DeskContext, language: str, field: Field, value: str) -> str:
@@ -23,7 +25,7 @@ def answer_lines(ctx: DeskContext, ticket: Ticket, language: str) -> Markup:
     lines = []
     for field in ctx.form.for_category(ticket.category or ""):
         value = given.get(field.name)
-        shown = display_value(ctx, language, field, value) if value is not None else "—"
+        shown = display_value(ctx, language, field, value) if value else "—"
         lines.append(
             ctx.texts.t(language, "form.summary_line", label=field.label[language], value=shown)
         )
@@ -48,25 +50,40 @@ def summary(ctx: DeskContext, ticket: Ticket, language: str) -> str:
     )
 
 
+STAFF_LANGUAGE = "id"
+# Notes worth showing in a history: what staff wrote (a return note, a rejection reason).
+NOTED_ROLES = frozenset({Role.ADMIN, Role.HEAD})
+
+
+async def staff_language(uow: UnitOfWork, chat_id: int) -> str:
+    """Staff read Indonesian unless they chose a language as applicants (/bahasa)."""
+    person = await uow.applicants.by_external_id(chat_id)
+    return person.language if person is not None else STAFF_LANGUAGE
+
+
 def history(ctx: DeskContext, transitions: list[Transition], language: str) -> Markup:
     zone = ctx.settings.zone
-    lines = [
-        ctx.texts.t(
-            language,
-            "staff.history_line",
-            at=ctx.texts.moment(language, t.at, zone),
-            status=status_name(ctx, language, t.to_status),
-            actor=t.actor_name or t.actor_role,
-        )
-        for t in transitions
-    ]
+    lines = []
+    for t in transitions:
+        params: dict[str, object] = {
+            "at": ctx.texts.moment(language, t.at, zone),
+            "status": status_name(ctx, language, t.to_status),
+            "actor": t.actor_name or ctx.texts.t(language, f"role.{t.actor_role}"),
+        }
+        if t.note and t.actor_role in NOTED_ROLES:
+            lines.append(ctx.texts.t(language, "staff.history_line_note", note=t.note, **params))
+        else:
+            lines.append(ctx.texts.t(language, "staff.history_line", **params))
     return Markup("\n".join(lines))
 
 
 def staff_card(
-    ctx: DeskContext, ticket: Ticket, transitions: list[Transition], stage: str
+    ctx: DeskContext,
+    ticket: Ticket,
+    transitions: list[Transition],
+    stage: str,
+    language: str = STAFF_LANGUAGE,
 ) -> tuple[str, Keyboard]:
-    language = "id"
     applicant = ticket.applicant
     handle = f"@{applicant.username}" if applicant.username else str(applicant.external_id)
     text = ctx.texts.t(
@@ -96,8 +113,13 @@ def staff_card(
     return text, buttons
 
 
-def closed_card(ctx: DeskContext, ticket: Ticket, decision: Decision | None, outcome: str) -> str:
-    language = "id"
+def closed_card(
+    ctx: DeskContext,
+    ticket: Ticket,
+    decision: Decision | None,
+    outcome: str,
+    language: str = STAFF_LANGUAGE,
+) -> str:
     who = decision.staff_name if decision else ctx.texts.t(language, "staff.nobody")
     when = ctx.texts.moment(language, decision.at, ctx.settings.zone) if decision else "—"
     return ctx.texts.t(

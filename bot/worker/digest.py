@@ -1,108 +1,66 @@
-"""The admins' daily digest: what came in, what waits, and each SOP step against its standard."""
+"""The daily digest for admins and heads: yesterday's requests by category and outcome, what
+waits now and for whom, each SOP step against its standard (laid out like the SOP's table),
+accounts ending within 24 hours, and failures."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from bot.dialog import render
+from bot.dialog import report_texts
 from bot.dialog.context import DeskContext
-from bot.texts.catalog import Markup
-from db.repositories.outbox import FAILED
+from bot.sla_config import sla_rules
 from db.uow import UnitOfWork
-from handlers import sla
-from handlers.statuses import Status
+from handlers import reports
+from handlers.lookup import day_period
 
-WAITING_FOR = {
-    Status.SUBMITTED: "who_admin",
-    Status.VERIFIED: "who_head",
-    Status.APPROVED: "who_system",
-    Status.PROVISIONED: "who_system",
-    Status.REJECTED: "who_system",
-}
-
-
-def _minutes(value: timedelta | None) -> str:
-    if value is None:
-        return "—"
-    seconds = int(value.total_seconds())
-    if seconds < 60:
-        return f"{seconds} s"
-    return f"{seconds // 60} min"
-
-
-def day_bounds(ctx: DeskContext, day: date) -> tuple[datetime, datetime]:
-    zone = ctx.settings.zone
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    return start, start + timedelta(days=1)
+# Longest list in a digest: the rest is one "and N more" line (/antrian shows everything).
+LONGEST = 25
 
 
 async def build_digest(ctx: DeskContext, uow: UnitOfWork, day: date, language: str = "id") -> str:
+    """The digest about `day`; what waits, what ends soon and what fails are as of now."""
     t = ctx.texts.t
-    start, end = day_bounds(ctx, day)
-    tickets = await uow.tickets.all()
+    zone = ctx.settings.zone
+    rules = sla_rules(ctx.settings)
+    period = day_period(day, zone)
+    report = await reports.period_report(uow, period, rules)
+    waiting, with_applicants = await reports.waiting_now(uow, rules, ctx.staff.verification)
+    expiring = await reports.expiring_soon(uow, uow.now, zone)
+    troubles = await reports.troubles(uow, period.start)
+
+    # The table (the one block of several lines) comes before the lists that may be long, so
+    # that a digest split over several messages never cuts it.
     lines = [t(language, "digest.title", day=ctx.texts.long_date(language, day)), ""]
-
-    created = [tk for tk in tickets if start <= tk.created_at < end]
-    outcomes: dict[str, Counter[str]] = defaultdict(Counter)
-    for ticket in created:
-        outcomes[ticket.category or "open"][render.status_name(ctx, language, ticket.status)] += 1
-    lines.append(t(language, "digest.created_header", total=len(created)))
-    for category, counts in sorted(outcomes.items()):
-        name = render.category_name(ctx, language, None if category == "open" else category)
-        summary = ", ".join(f"{status} {n}" for status, n in counts.most_common())
+    lines += report_texts.created_lines(ctx, language, report.created)
+    lines += ["", *report_texts.sla_table(ctx, language, report.figures)]
+    lines.append(
+        t(language, "digest.alerts_line", reminders=report.reminders, breaches=report.breaches)
+    )
+    lines += ["", *report_texts.waiting_lines(ctx, language, waiting, with_applicants, LONGEST)]
+    lines += ["", t(language, "digest.expiring_header", total=len(expiring))]
+    for account, number, ends in expiring[:LONGEST]:
         lines.append(
             t(
                 language,
-                "digest.created_line",
-                category=name,
-                total=sum(counts.values()),
-                outcomes=summary,
+                "digest.expiring_line",
+                username=account.username,
+                number=number,
+                ends=ctx.texts.moment(language, ends - timedelta(minutes=1), zone),
             )
         )
-    if not created:
-        lines.append(t(language, "digest.none"))
-
-    pending = [tk for tk in tickets if tk.status in WAITING_FOR]
-    lines += ["", t(language, "digest.pending_header", total=len(pending))]
-    for ticket in pending:
-        transitions = await uow.tickets.transitions(ticket.id)
-        since = transitions[-1].at if transitions else ticket.updated_at
+    lines += report_texts.rest(ctx, language, len(expiring), LONGEST)
+    lines += ["", t(language, "digest.troubles_header", total=len(troubles))]
+    for job, number in troubles[:LONGEST]:
+        key = "digest.trouble_failed" if job.status == "failed" else "digest.trouble_retrying"
         lines.append(
             t(
                 language,
-                "digest.pending_line",
-                number=ticket.number,
-                status=render.status_name(ctx, language, ticket.status),
-                since=ctx.texts.moment(language, since, ctx.settings.zone),
-                who=t(language, f"digest.{WAITING_FOR[Status(ticket.status)]}"),
+                key,
+                number=number,
+                kind=job.kind,
+                attempts=job.attempts,
+                error=(job.last_error or "—")[:200],
             )
         )
-    if not pending:
-        lines.append(t(language, "digest.none"))
-
-    measures: list[sla.Measure] = []
-    for ticket in tickets:
-        transitions = await uow.tickets.transitions(ticket.id)
-        measures += [m for m in sla.measure(ticket, transitions) if start <= m.ended < end]
-    lines += ["", t(language, "digest.steps_header")]
-    for figures in sla.summarise(measures):
-        standard = figures.step.standard
-        lines.append(
-            t(
-                language,
-                "digest.step_line",
-                step=figures.step.number,
-                name=t(language, f"step.{figures.step.key}"),
-                standard=_minutes(standard)
-                if standard
-                else Markup(t(language, "digest.no_standard")),
-                count=figures.count,
-                within=figures.within,
-                median=_minutes(figures.median),
-            )
-        )
-    failed = await uow.outbox.in_status(FAILED)
-    if failed:
-        lines += ["", t(language, "digest.failures", count=len(failed))]
+    lines += report_texts.rest(ctx, language, len(troubles), LONGEST)
     return "\n".join(lines)

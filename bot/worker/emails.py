@@ -53,7 +53,9 @@ def credentials_email(
         (_plain(ctx, lang, k + "valid"), valid),
     ]
     greeting = _plain(ctx, lang, k + "greeting", name=name)
-    body = _plain(ctx, lang, k + "body", number=ticket.number)
+    # A resend says so, so that the applicant knows the earlier password is dead.
+    body_key = "body" if account.delivery_round == 0 else "body_again"
+    body = _plain(ctx, lang, k + body_key, number=ticket.number)
     howto = _plain(ctx, lang, k + "howto")
     closing = _plain(ctx, lang, k + "closing")
     text = "\n\n".join(

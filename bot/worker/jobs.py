@@ -1,10 +1,15 @@
 """What each outbox job does. A job reads what it needs, performs one side effect outside
-any transaction, then records the result; every step tolerates being run a second time."""
+any transaction, then records the result; every step tolerates being run a second time.
+
+The router jobs live in `account_jobs`, the deliveries in `delivery_jobs`; this module
+dispatches, runs the staff-card and plain chat jobs, and answers the worker's failure hooks.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 
 from bot.channels.messenger import (
     Messenger,
@@ -14,27 +19,30 @@ from bot.channels.messenger import (
 from bot.dialog import render
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Reply
-from bot.mail.sender import MailPermanentError, MailTemporaryError, SmtpSender
-from bot.worker.emails import credentials_email, rejection_email
+from bot.mail.sender import SmtpSender
+from bot.worker.account_jobs import AccountJobs
+from bot.worker.alerts import queue_alert
+from bot.worker.delivery_jobs import DeliveryJobs, send_chat
 from bot.worker.errors import JobPermanentError, JobTemporaryError
-from db.models import HotspotAccount, OutboxJob, Ticket
+from bot.worker.notices import ACCOUNT_EVENTS
+from db.models import Decision, OutboxJob, Ticket
 from db.uow import UnitOfWork
-from handlers import fulfilment
-from handlers.filling import answers_of
 from handlers.review import last_decision
 from handlers.statuses import Status
-from provisioning.accounts import NameTakenError, ensure_user, expire_user
-from provisioning.credentials import generate_password, generate_username
-from provisioning.router import (
-    RouterClient,
-    RouterPermanentError,
-    RouterTemporaryError,
-    UserSpec,
-)
+from provisioning.router import RouterClient
 
 log = logging.getLogger(__name__)
 
-CARD_STATUS = {"verify": Status.SUBMITTED, "decide": Status.VERIFIED}
+JobHandler = Callable[[OutboxJob], Awaitable[None]]
+
+# A card is still worth posting while its ticket waits in one of these statuses (decide
+# cards go out for a submitted form too when verification is switched off).
+CARD_STATUS = {
+    "verify": frozenset({Status.SUBMITTED}),
+    "decide": frozenset({Status.SUBMITTED, Status.VERIFIED}),
+}
+# What a late card says, from the kind of the last decision.
+DECIDED = {"verify": "verified", "return": "returned", "approve": "approved", "reject": "rejected"}
 
 
 @dataclass
@@ -43,20 +51,36 @@ class JobRunner:
     messenger: Messenger
     router: RouterClient
     mailer: SmtpSender
+    # Job kinds of other parts (the hand-off relay...), by kind.
+    extra: dict[str, JobHandler] = field(default_factory=dict)
+    accounts: AccountJobs = field(init=False)
+    delivery: DeliveryJobs = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.accounts = AccountJobs(self.ctx, self.router)
+        self.delivery = DeliveryJobs(self.ctx, self.messenger, self.mailer)
 
     async def __call__(self, job: OutboxJob) -> None:
-        handler = {
+        handler = self.extra.get(job.kind) or {
             "staff_card": self.staff_card,
             "close_cards": self.close_cards,
             "notify_applicant": self.notify_applicant,
-            "provision": self.provision,
-            "email": self.email,
-            "disable_account": self.disable_account,
+            "provision": self.accounts.provision,
+            "refresh_account": self.accounts.refresh_account,
+            "disable_account": self.accounts.disable_account,
+            "email": self.delivery.email,
             "chat": self.chat,
         }.get(job.kind)
         if handler is None:
             raise JobPermanentError(f"unknown job kind {job.kind!r}")
         await handler(job)
+
+    async def failed(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
+        await self.delivery.after_failure(uow, job)
+        await queue_alert(self.ctx, uow, job, error, stuck=False)
+
+    async def stuck(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
+        await queue_alert(self.ctx, uow, job, error, stuck=True)
 
     async def _ticket(self, uow: UnitOfWork, job: OutboxJob) -> Ticket:
         ticket = await uow.tickets.get(job.ticket_id or 0)
@@ -65,12 +89,7 @@ class JobRunner:
         return ticket
 
     async def _send(self, chat_id: int, reply: Reply) -> int:
-        try:
-            return await self.messenger.send(chat_id, reply)
-        except MessengerTemporaryError as error:
-            raise JobTemporaryError(str(error)) from error
-        except MessengerPermanentError as error:
-            raise JobPermanentError(str(error)) from error
+        return await send_chat(self.messenger, chat_id, reply)
 
     # Chat
 
@@ -79,20 +98,22 @@ class JobRunner:
         chat_id = int(job.payload["chat_id"])
         async with self.ctx.unit() as uow:
             ticket = await self._ticket(uow, job)
-            if ticket.status != CARD_STATUS[stage]:
+            if ticket.status not in CARD_STATUS[stage]:
                 return  # decided or cancelled meanwhile: a card now would only mislead
             transitions = list(await uow.tickets.transitions(ticket.id))
-            text, buttons = render.staff_card(self.ctx, ticket, transitions, stage)
+            language = await render.staff_language(uow, chat_id)
+            text, buttons = render.staff_card(self.ctx, ticket, transitions, stage, language)
         message_id = await self._send(chat_id, Reply(text, buttons))
         async with self.ctx.unit() as uow:
             await uow.staff.add_card(ticket.id, stage, chat_id, message_id, uow.now)
             ticket = await self._ticket(uow, job)
-            if ticket.status != CARD_STATUS[stage]:
+            if ticket.status not in CARD_STATUS[stage]:
                 # Decided while the card was on its way: close this copy too.
+                decision = await last_decision(uow, ticket.id, stage)
                 await uow.outbox.enqueue(
                     "close_cards",
                     f"close-late:{ticket.id}:{stage}:{chat_id}:{message_id}",
-                    {"stage": stage, "outcome": _outcome(ticket.status, stage)},
+                    {"stage": stage, "outcome": _outcome(ticket.status, decision)},
                     uow.now,
                     ticket_id=ticket.id,
                 )
@@ -101,14 +122,23 @@ class JobRunner:
         stage = job.payload["stage"]
         async with self.ctx.unit() as uow:
             ticket = await self._ticket(uow, job)
-            decision = await last_decision(uow, ticket.id)
+            decision = await last_decision(uow, ticket.id, stage)
             if job.payload["outcome"] == "cancelled":
                 decision = None
-            text = render.closed_card(self.ctx, ticket, decision, job.payload["outcome"])
             cards = list(await uow.staff.open_cards(ticket.id, stage))
+            texts = {
+                card.chat_id: render.closed_card(
+                    self.ctx,
+                    ticket,
+                    decision,
+                    job.payload["outcome"],
+                    await render.staff_language(uow, card.chat_id),
+                )
+                for card in cards
+            }
         for card in cards:
             try:
-                await self.messenger.edit(card.chat_id, card.message_id, Reply(text))
+                await self.messenger.edit(card.chat_id, card.message_id, Reply(texts[card.chat_id]))
             except MessengerTemporaryError as error:
                 raise JobTemporaryError(str(error)) from error
             except MessengerPermanentError as error:
@@ -120,158 +150,24 @@ class JobRunner:
 
     async def notify_applicant(self, job: OutboxJob) -> None:
         event = job.payload["event"]
+        if event in ACCOUNT_EVENTS:
+            await self.delivery.account_notice(job)
+            return
         async with self.ctx.unit() as uow:
             ticket = await self._ticket(uow, job)
             account = await uow.accounts.for_ticket(ticket.id)
-            if event == "credentials" and (account is None or account.chat_sent_at is not None):
-                return
             decision = await last_decision(uow, ticket.id)
             text = render.applicant_notice(self.ctx, ticket, event, decision, account)
             chat_id = ticket.applicant.chat_id
         await self._send(chat_id, Reply(text))
-        if event == "credentials":
-            async with self.ctx.unit() as uow:
-                ticket = await self._ticket(uow, job)
-                account = await uow.accounts.for_ticket(ticket.id)
-                assert account is not None
-                account.chat_sent_at = uow.now
-                await fulfilment.delivery_done(uow, ticket, account)
 
     async def chat(self, job: OutboxJob) -> None:
         """A ready-made message (digest, alert) for one chat."""
         await self._send(int(job.payload["chat_id"]), Reply(str(job.payload["text"])))
 
-    # Router
 
-    async def provision(self, job: OutboxJob) -> None:
-        async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
-            if ticket.status != Status.APPROVED:
-                return  # already provisioned by an earlier run of this job
-            account = await uow.accounts.for_ticket(ticket.id) or await self._new_account(
-                uow, ticket
-            )
-            spec = self._spec(ticket, account)
-            number = ticket.number
-        try:
-            result = await ensure_user(self.router, spec, number)
-        except NameTakenError as error:
-            await self._rename(job)
-            raise JobTemporaryError("username taken on the router; picked another") from error
-        except RouterTemporaryError as error:
-            raise JobTemporaryError(f"router: {error}") from error
-        except RouterPermanentError as error:
-            raise JobPermanentError(f"router: {error}") from error
-        async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
-            created = await uow.accounts.for_ticket(ticket.id)
-            assert created is not None
-            created.router_id = result.router_id
-            if ticket.status == Status.APPROVED:
-                await fulfilment.record_account(uow, ticket, created)
-
-    async def _rename(self, job: OutboxJob) -> None:
-        """Someone else's user holds the name: the retry will use a fresh one."""
-        async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
-            account = await uow.accounts.for_ticket(ticket.id)
-            assert account is not None
-            account.username = await self._free_username(uow, ticket.category or "lainnya")
-
-    async def _new_account(self, uow: UnitOfWork, ticket: Ticket) -> HotspotAccount:
-        category = ticket.category or "lainnya"
-        policy = self.ctx.settings.categories[category]
-        valid_from, valid_until = fulfilment.access_window(answers_of(ticket))
-        return await uow.accounts.add(
-            HotspotAccount(
-                ticket_id=ticket.id,
-                username=await self._free_username(uow, category),
-                password=generate_password(),
-                profile=policy.profile,
-                server=self.ctx.settings.router_hotspot_server,
-                valid_from=valid_from,
-                valid_until=valid_until,
-                status="pending",
-                created_at=uow.now,
-            )
-        )
-
-    async def _free_username(self, uow: UnitOfWork, prefix: str) -> str:
-        while True:
-            name = generate_username(prefix)
-            if not await uow.accounts.username_taken(name):
-                return name
-
-    def _spec(self, ticket: Ticket, account: HotspotAccount) -> UserSpec:
-        answers = answers_of(ticket)
-        return UserSpec(
-            name=account.username,
-            password=account.password or generate_password(),
-            profile=account.profile,
-            server=account.server,
-            comment=f"{ticket.number} until {account.valid_until.isoformat()}",
-            email=answers.get("email", ""),
-            limit_uptime=None,
-        )
-
-    async def disable_account(self, job: OutboxJob) -> None:
-        async with self.ctx.unit() as uow:
-            account = await uow.session.get(HotspotAccount, int(job.payload["account_id"]))
-            if account is None or account.status != "active":
-                return
-            username = account.username
-        try:
-            await expire_user(self.router, username)
-        except RouterTemporaryError as error:
-            raise JobTemporaryError(f"router: {error}") from error
-        except RouterPermanentError as error:
-            raise JobPermanentError(f"router: {error}") from error
-        async with self.ctx.unit() as uow:
-            account = await uow.session.get(HotspotAccount, int(job.payload["account_id"]))
-            assert account is not None
-            await fulfilment.disable_account(uow, account)
-
-    # Email
-
-    async def email(self, job: OutboxJob) -> None:
-        template = job.payload["template"]
-        async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
-            if template == "credentials":
-                account = await uow.accounts.for_ticket(ticket.id)
-                if account is None or account.email_sent_at is not None:
-                    return
-                message = credentials_email(self.ctx, ticket, account, job.dedupe_key)
-            else:
-                if ticket.status != Status.REJECTED:
-                    return
-                decision = await last_decision(uow, ticket.id)
-                reason = decision.reason if decision and decision.reason else "—"
-                message = rejection_email(self.ctx, ticket, reason, job.dedupe_key)
-        try:
-            await self.mailer.send(message)
-        except MailTemporaryError as error:
-            raise JobTemporaryError(f"smtp: {error}") from error
-        except MailPermanentError as error:
-            raise JobPermanentError(f"smtp: {error}") from error
-        async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
-            if template == "credentials":
-                account = await uow.accounts.for_ticket(ticket.id)
-                assert account is not None
-                account.email_sent_at = uow.now
-                await fulfilment.delivery_done(uow, ticket, account)
-            else:
-                await fulfilment.close_rejected(uow, ticket)
-
-
-def _outcome(status: str, stage: str) -> str:
-    if status == Status.CANCELLED:
+def _outcome(status: str, decision: Decision | None) -> str:
+    """What a card that arrived after the decision should say: the last decision, or a cancel."""
+    if status == Status.CANCELLED or decision is None:
         return "cancelled"
-    if stage == "verify":
-        return "returned" if status == Status.FORM else "verified"
-    return (
-        "approved"
-        if status in (Status.APPROVED, Status.PROVISIONED, Status.DELIVERED, Status.CLOSED)
-        else "rejected"
-    )
+    return DECIDED.get(decision.kind, "cancelled")

@@ -4,6 +4,7 @@ generous misfire grace and coalescing only ever make it run late, never lose wor
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -15,12 +16,28 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 
 
 def build_scheduler(
-    settings: Settings, *, outbox: Sweep, expiry: Sweep, digest: Sweep
+    settings: Settings,
+    *,
+    outbox: Sweep,
+    expiry: Sweep,
+    digest: Sweep,
+    minutely: dict[str, Sweep] | None = None,
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=settings.zone, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(outbox, "interval", seconds=settings.outbox_interval_seconds, id="outbox")
-    scheduler.add_job(expiry, "interval", minutes=settings.expiry_interval_minutes, id="expiry")
+    # Expiry runs at start too: after downtime the accounts that ended meanwhile stop at once.
+    scheduler.add_job(
+        expiry,
+        "interval",
+        minutes=settings.expiry_interval_minutes,
+        id="expiry",
+        next_run_time=datetime.now(settings.zone),
+    )
     # Checked every minute rather than fired once at the digest time, so a bot that was down
-    # at that moment still sends the day's digest as soon as it is back.
-    scheduler.add_job(digest, "interval", minutes=1, id="digest")
+    # at that moment still sends the day's digest as soon as it is back (checked at start too).
+    scheduler.add_job(
+        digest, "interval", minutes=1, id="digest", next_run_time=datetime.now(settings.zone)
+    )
+    for name, sweep in (minutely or {}).items():
+        scheduler.add_job(sweep, "interval", minutes=1, id=name)
     return scheduler

@@ -4,10 +4,12 @@ restart or a missed run."""
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.dialog.context import DeskContext
+from bot.dialog.render import staff_language
 from bot.worker.digest import build_digest
+from bot.worker.expiry import expiry_sweep
 from db.models import DigestRun
 from db.uow import UnitOfWork
 
@@ -15,18 +17,9 @@ log = logging.getLogger(__name__)
 
 
 async def enqueue_expiries(ctx: DeskContext) -> int:
-    """Accounts past their last valid day get a disable job (the router follows the database)."""
-    async with ctx.unit() as uow:
-        accounts = await uow.accounts.expired_active(ctx.today())
-        for account in accounts:
-            await uow.outbox.enqueue(
-                "disable_account",
-                f"disable:{account.id}",
-                {"account_id": account.id},
-                uow.now,
-                ticket_id=account.ticket_id,
-            )
-    return len(accounts)
+    """Accounts past their end get a job that stops them on the router (the router follows
+    the database, never its own comments); accounts ending within a day, a notice."""
+    return await expiry_sweep(ctx)
 
 
 async def send_digest_if_due(ctx: DeskContext) -> bool:
@@ -38,6 +31,9 @@ async def send_digest_if_due(ctx: DeskContext) -> bool:
     async with ctx.unit() as uow:
         if await uow.session.get(DigestRun, today) is not None:
             return False
+        midnight = datetime.combine(today, time(0), tzinfo=ctx.settings.zone)
+        if not await uow.records.any_ticket_before(midnight):
+            return False  # a new installation: nothing to report on yet
         uow.session.add(DigestRun(day=today, sent_at=uow.now))
         await uow.session.flush()
         await queue_digest(ctx, uow, today - timedelta(days=1), f"digest:{today.isoformat()}")
@@ -46,8 +42,12 @@ async def send_digest_if_due(ctx: DeskContext) -> bool:
 
 
 async def queue_digest(ctx: DeskContext, uow: UnitOfWork, day: date, key: str) -> None:
-    text = await build_digest(ctx, uow, day)
+    """One chat job per admin and head, each in that person's language."""
+    texts: dict[str, str] = {}
     for chat_id in ctx.staff.everyone():
+        language = await staff_language(uow, chat_id)
+        if language not in texts:
+            texts[language] = await build_digest(ctx, uow, day, language)
         await uow.outbox.enqueue(
-            "chat", f"{key}:{chat_id}", {"chat_id": chat_id, "text": text}, uow.now
+            "chat", f"{key}:{chat_id}", {"chat_id": chat_id, "text": texts[language]}, uow.now
         )

@@ -15,12 +15,13 @@ class AccountRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def for_ticket(self, ticket_id: int) -> HotspotAccount | None:
-        result = await self.session.execute(
-            select(HotspotAccount)
-            .where(HotspotAccount.ticket_id == ticket_id)
-            .execution_options(populate_existing=True)
-        )
+    async def for_ticket(self, ticket_id: int, *, lock: bool = False) -> HotspotAccount | None:
+        """`lock`: hold the row until commit (PostgreSQL), so that the email and the chat copy
+        recording their delivery at the same moment on two replicas see each other."""
+        query = select(HotspotAccount).where(HotspotAccount.ticket_id == ticket_id)
+        if lock:
+            query = query.with_for_update()
+        result = await self.session.execute(query.execution_options(populate_existing=True))
         return result.scalar_one_or_none()
 
     async def add(self, account: HotspotAccount) -> HotspotAccount:

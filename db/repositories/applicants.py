@@ -35,8 +35,10 @@ class ApplicantRepository:
         language: str,
         now: datetime,
         channel: str = "telegram",
+        known: Applicant | None = None,
     ) -> Applicant:
-        applicant = await self.by_external_id(external_id, channel)
+        """`known`: the applicant if the caller has just read it, to save a query."""
+        applicant = known or await self.by_external_id(external_id, channel)
         if applicant is None:
             applicant = Applicant(
                 channel=channel,

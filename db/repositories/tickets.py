@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,19 +24,19 @@ class TicketRepository:
         self.session = session
 
     async def next_number(self, year: int) -> str:
-        # An UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite) first,
-        # so two tickets opened at once never get the same number.
-        result = await self.session.execute(
-            update(TicketCounter)
-            .where(TicketCounter.year == year)
-            .values(last=TicketCounter.last + 1)
+        # One statement that creates or increments the year's counter: two tickets opened
+        # at once (even the year's first two) never get the same number.
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        statement = (
+            insert(TicketCounter)
+            .values(year=year, last=1)
+            .on_conflict_do_update(
+                index_elements=[TicketCounter.year], set_={"last": TicketCounter.last + 1}
+            )
             .returning(TicketCounter.last)
         )
-        value = result.scalar_one_or_none()
-        if value is None:
-            self.session.add(TicketCounter(year=year, last=1))
-            await self.session.flush()
-            value = 1
+        value = (await self.session.execute(statement)).scalar_one()
         return f"HS-{year}-{value:06d}"
 
     async def add(self, ticket: Ticket) -> Ticket:
@@ -59,12 +61,15 @@ class TicketRepository:
     async def latest_for_applicant(
         self, applicant_id: int, statuses: Iterable[str] | None = None
     ) -> Ticket | None:
-        query = select(Ticket.id).where(Ticket.applicant_id == applicant_id)
+        query = select(Ticket).where(Ticket.applicant_id == applicant_id)
         if statuses is not None:
             query = query.where(Ticket.status.in_(list(statuses)))
-        result = await self.session.execute(query.order_by(Ticket.id.desc()).limit(1))
-        ticket_id = result.scalar_one_or_none()
-        return None if ticket_id is None else await self.get(ticket_id)
+        result = await self.session.execute(
+            query.order_by(Ticket.id.desc())
+            .limit(1)
+            .execution_options(populate_existing=True)
+        )
+        return result.unique().scalar_one_or_none()
 
     async def for_applicant(self, applicant_id: int, limit: int = 10) -> Sequence[Ticket]:
         result = await self.session.execute(
@@ -81,6 +86,15 @@ class TicketRepository:
             select(Ticket)
             .where(Ticket.status.in_(list(statuses)))
             .options(selectinload(Ticket.applicant), selectinload(Ticket.transitions))
+            .order_by(Ticket.id)
+        )
+        return result.scalars().all()
+
+    async def idle(self, statuses: Iterable[str], before: datetime) -> Sequence[Ticket]:
+        """Tickets waiting on their applicant with no change since `before`."""
+        result = await self.session.execute(
+            select(Ticket)
+            .where(Ticket.status.in_(list(statuses)), Ticket.updated_at < before)
             .order_by(Ticket.id)
         )
         return result.scalars().all()
@@ -111,14 +125,13 @@ class TicketRepository:
         return result.scalars().all()
 
     async def set_answer(self, ticket: Ticket, field: str, value: str, now: datetime) -> None:
+        # Written at the commit, with the cursor move that follows an answer.
         for answer in ticket.answers:
             if answer.field == field:
                 answer.value = value
                 answer.updated_at = now
-                await self.session.flush()
                 return
         ticket.answers.append(FormAnswer(field=field, value=value, updated_at=now))
-        await self.session.flush()
 
     async def clear_answer(self, ticket: Ticket, field: str) -> None:
         ticket.answers[:] = [answer for answer in ticket.answers if answer.field != field]

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FIELD_TYPES = frozenset({"name", "identity", "text", "email", "phone", "choice", "date", "integer"})
+FIELD_TYPES = frozenset(
+    {"name", "identity", "text", "email", "phone", "choice", "date", "integer", "file"}
+)
 LANGUAGES = ("id", "en")
 DEFAULT_FORM = Path(__file__).with_name("form.toml")
 
@@ -27,9 +29,14 @@ class Field:
     min: int | None = None
     # None, a number, or "category": the category's longest allowed stay.
     max: int | str | None = None
+    # The categories that must answer; the others may skip. None: everyone must.
+    required_for: frozenset[str] | None = None
 
     def applies_to(self, category: str) -> bool:
         return self.categories is None or category in self.categories
+
+    def required(self, category: str) -> bool:
+        return self.required_for is None or category in self.required_for
 
 
 @dataclass(frozen=True)
@@ -52,6 +59,17 @@ def _texts(raw: dict[str, Any], key: str, where: str) -> dict[str, str]:
     return {lang: value[lang] for lang in LANGUAGES}
 
 
+def _categories(
+    raw: dict[str, Any], key: str, where: str, known: frozenset[str]
+) -> frozenset[str] | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not set(value) <= known:
+        raise FormDefinitionError(f"{where}: '{key}' must name form categories")
+    return frozenset(value)
+
+
 def _field(raw: Any, index: int, source: str, categories: frozenset[str]) -> Field:
     where = f"{source}: field #{index + 1}"
     if not isinstance(raw, dict):
@@ -63,11 +81,8 @@ def _field(raw: Any, index: int, source: str, categories: frozenset[str]) -> Fie
     kind = raw.get("type")
     if kind not in FIELD_TYPES:
         raise FormDefinitionError(f"{where}: unknown type {kind!r}")
-    wanted = raw.get("categories")
-    if wanted is not None:
-        if not isinstance(wanted, list) or not set(wanted) <= categories:
-            raise FormDefinitionError(f"{where}: 'categories' must name form categories")
-        wanted = frozenset(wanted)
+    wanted = _categories(raw, "categories", where, categories)
+    required_for = _categories(raw, "required_for", where, categories)
     low, high = raw.get("min"), raw.get("max")
     if low is not None and not isinstance(low, int):
         raise FormDefinitionError(f"{where}: 'min' must be a whole number")
@@ -84,6 +99,7 @@ def _field(raw: Any, index: int, source: str, categories: frozenset[str]) -> Fie
         categories=wanted,
         min=low,
         max=high,
+        required_for=required_for,
     )
 
 

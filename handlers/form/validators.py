@@ -170,6 +170,10 @@ def check_integer(text: str, spec: Field, limits: Limits) -> Verdict:
     return Accepted(str(number))
 
 
+def check_file_as_text(_text: str, _spec: Field, _limits: Limits) -> Verdict:
+    return Rejected("invalid.file_expected")
+
+
 CHECKS = {
     "name": check_name,
     "identity": check_identity,
@@ -179,6 +183,7 @@ CHECKS = {
     "choice": check_choice,
     "date": check_date,
     "integer": check_integer,
+    "file": check_file_as_text,
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.clock import ManualClock
 from db.uow import Database, UnitOfWork
-from handlers import filling, intake, leaving, review
+from handlers import attachments, filling, intake, leaving, review
 from handlers.actors import Actor, StaffDirectory
 from handlers.errors import AlreadyDecided, NotStaff
 from handlers.form.definition import FormDefinition, load_form
@@ -51,6 +51,9 @@ async def submitted_ticket(database: Database, clock: ManualClock, form: FormDef
         limits = Limits(clock.now().date(), 7, ("PTIPD",))
         for text in ANSWERS.values():
             assert isinstance(await filling.save_answer(uow, ticket, form, text, limits), Accepted)
+        letter = form.get("letter")
+        assert letter is not None
+        await attachments.skip(uow, ticket, form, letter)
         assert ticket.cursor == filling.SUMMARY
         await filling.submit(uow, ticket, form, actor, STAFF)
         return ticket.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.demo.stage import LocalStage
 from db.models import Ticket
 
+LETTER = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 GUEST_ANSWERS = (
     "Siti Aminah",
     "3507123456780001",
@@ -24,6 +25,11 @@ async def fill_form(stage: LocalStage, user_id: int, category: str = "Tamu") -> 
     await stage.tap(user_id, "Hari ini")
     await stage.say(user_id, "3")
     await stage.tap(user_id, "1")
+    if category in ("Mitra/Vendor", "Peserta kegiatan"):
+        await stage.emulator.send_document(user_id, "surat-tugas.pdf", LETTER, "application/pdf")
+        await stage.settle()
+    else:
+        await stage.tap(user_id, "Lewati")
 
 
 async def submit(stage: LocalStage, user_id: int, category: str = "Tamu") -> None:

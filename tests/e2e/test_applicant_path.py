@@ -17,7 +17,13 @@ async def test_start_shows_the_ticket_number_and_the_categories(stage: LocalStag
     welcome, question = stage.emulator.messages_to(GUEST)[-2:]
     assert "HS-20" in welcome.plain
     assert question.button_labels == [
-        "Dosen", "Mahasiswa", "Tendik", "Tamu", "Mitra/Vendor", "Peserta kegiatan", "Lainnya"
+        "Dosen",
+        "Mahasiswa",
+        "Tendik",
+        "Tamu",
+        "Mitra/Vendor",
+        "Peserta kegiatan",
+        "Lainnya",
     ]
 
 
@@ -27,7 +33,7 @@ async def test_a_wrong_answer_is_explained_and_the_question_repeated(stage: Loca
     await stage.say(GUEST, "R2-D2")
     reason, question = texts_to(stage, GUEST)[-2:]
     assert "Nama hanya boleh" in reason and "Contoh" in reason
-    assert question.startswith("1/10")
+    assert question.startswith("1/11")
     ticket = await latest_ticket(stage)
     assert ticket.answers == [] and ticket.cursor == "full_name"
 
@@ -63,6 +69,7 @@ async def test_user_html_is_shown_escaped_in_the_summary(stage: LocalStage) -> N
     await stage.tap(GUEST, "Hari ini")
     await stage.say(GUEST, "2")
     await stage.tap(GUEST, "1")
+    await stage.tap(GUEST, "Lewati")
     summary = stage.emulator.messages_to(GUEST)[-1]
     assert "Seminar <i>AI</i> & jaringan </b>" in summary.plain
     assert "&lt;i&gt;AI&lt;/i&gt; &amp; jaringan &lt;/b&gt;" in summary.text
@@ -110,6 +117,7 @@ async def test_status_lists_tickets_newest_first(stage: LocalStage) -> None:
     assert "belum punya permohonan" in texts_to(stage, GUEST)[-1]
     await stage.say(GUEST, "/start")
     await stage.tap(GUEST, "Dosen")
+    await stage.tap(GUEST, "Berhasil")
     await stage.say(GUEST, "/start")
     await stage.tap(GUEST, "Tamu")
     await stage.say(GUEST, "/status")
@@ -139,7 +147,7 @@ async def test_a_restart_halfway_continues_at_the_same_field(stage: LocalStage) 
     await stage.emulator.send_text(GUEST, "siti@example.org")  # arrives while the bot is down
     await stage.start_bot()
     await stage.settle()
-    assert texts_to(stage, GUEST)[-1].startswith("5/10")
+    assert texts_to(stage, GUEST)[-1].startswith("5/11")
     ticket = await latest_ticket(stage)
     assert {a.field for a in ticket.answers} == {"full_name", "id_number", "institution", "email"}
 
@@ -147,6 +155,8 @@ async def test_a_restart_halfway_continues_at_the_same_field(stage: LocalStage) 
 async def test_a_second_start_continues_instead_of_opening_another(stage: LocalStage) -> None:
     await fill_form(stage, GUEST)
     await stage.say(GUEST, "/start")
+    assert "Satu permohonan dalam satu waktu" in texts_to(stage, GUEST)[-1]
+    await stage.tap(GUEST, "Lanjutkan")
     assert "Mari lanjutkan" in texts_to(stage, GUEST)[-2]
     assert "Ringkasan" in texts_to(stage, GUEST)[-1]
     runtime = stage.runtime

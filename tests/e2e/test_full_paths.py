@@ -39,7 +39,14 @@ async def test_a_guest_is_approved_and_receives_the_account(stage: LocalStage) -
         assert account is not None and account.password is None  # wiped after delivery
         statuses = [t.to_status for t in await uow.tickets.transitions(ticket.id)]
     assert statuses == [
-        "open", "form", "submitted", "verified", "approved", "provisioned", "delivered", "closed"
+        "open",
+        "form",
+        "submitted",
+        "verified",
+        "approved",
+        "provisioned",
+        "delivered",
+        "closed",
     ]
 
 
@@ -66,12 +73,14 @@ async def test_a_vendor_is_rejected_with_the_heads_reason(stage: LocalStage) -> 
 async def test_a_lecturer_gets_self_activation_and_the_ticket_closes(stage: LocalStage) -> None:
     await stage.say(GUEST, "/start")
     await stage.tap(GUEST, "Dosen")
-    assert "aplikasi kampus" in texts_to(stage, GUEST)[-1]
-    last = stage.emulator.messages_to(GUEST)[-1]
+    assert "aplikasi kampus" in texts_to(stage, GUEST)[-2]
+    last = stage.emulator.messages_to(GUEST)[-2]
     # A URL button carries the link instead of callback data.
     assert last.buttons[0][0].data == stage.runtime.settings.activation_url
     ticket = await latest_ticket(stage)
-    assert ticket.status == "closed" and ticket.category == "dosen"
+    assert ticket.status == "self_service" and ticket.category == "dosen"
+    await stage.tap(GUEST, "Berhasil")
+    assert (await latest_ticket(stage)).status == "closed"
 
 
 @pytest.mark.postgres

@@ -48,7 +48,8 @@ def test_the_sop_path_for_a_guest_is_allowed() -> None:
     [
         (Status.REJECTED, Status.APPROVED, Role.HEAD),
         (Status.APPROVED, Status.APPROVED, Role.HEAD),
-        (Status.SUBMITTED, Status.APPROVED, Role.HEAD),
+        (Status.SUBMITTED, Status.APPROVED, Role.ADMIN),
+        (Status.SUBMITTED, Status.REJECTED, Role.ADMIN),
         (Status.VERIFIED, Status.APPROVED, Role.ADMIN),
         (Status.SUBMITTED, Status.VERIFIED, Role.HEAD),
         (Status.VERIFIED, Status.APPROVED, Role.APPLICANT),
@@ -68,3 +69,10 @@ def test_finished_statuses_have_no_way_out() -> None:
 def test_every_active_status_can_end() -> None:
     ends = {current for (current, _target) in TABLE}
     assert ends == set(ACTIVE)
+
+
+def test_without_verification_the_head_decides_a_submitted_form() -> None:
+    # The table allows it; review.approve / review.reject refuse it while verification is on.
+    for target in (Status.APPROVED, Status.REJECTED):
+        assert allowed(Status.SUBMITTED, target, Role.HEAD)
+        assert not allowed(Status.SUBMITTED, target, Role.ADMIN)
