@@ -172,6 +172,7 @@ class Runtime:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        await self.worker.stop()
         await self.channel.stop()
         await self.router.close()
         await self.db.dispose()

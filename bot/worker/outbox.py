@@ -82,6 +82,7 @@ class OutboxWorker:
         self.batch = batch
         self._running = False
         self._again = False
+        self._stopped = False
         self._tasks: set[asyncio.Task[None]] = set()
 
     @classmethod
@@ -96,29 +97,52 @@ class OutboxWorker:
 
     def wake(self) -> None:
         """Something was queued: sweep now instead of at the next tick."""
+        if self._stopped:
+            return
         task = asyncio.get_running_loop().create_task(self.sweep())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def stop(self, grace: float = 10.0) -> None:
+        """No new jobs; the job under way may finish within `grace` seconds, else it is
+        cancelled (its lease then runs out and a later start takes it up, as after a crash)."""
+        self._stopped = True
+        tasks = list(self._tasks)
+        if not tasks:
+            return
+        _done, pending = await asyncio.wait(tasks, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
     async def sweep(self) -> None:
+        if self._stopped:
+            return
         if self._running:
             self._again = True
             return
         self._running = True
+        current = asyncio.current_task()
+        if current is not None:
+            self._tasks.add(current)
         try:
-            while True:
+            while not self._stopped:
                 self._again = False
                 ran = await self.run_due()
                 if not ran and not self._again:
                     break
         finally:
             self._running = False
+            if current is not None:
+                self._tasks.discard(current)
 
     async def run_due(self) -> int:
         async with self.db.unit(self.clock.now()) as uow:
             due = list(await uow.outbox.due_ids(uow.now, self.batch))
         ran = 0
         for job_id in due:
+            if self._stopped:
+                break
             if await self.run_one(job_id):
                 ran += 1
         return ran
