@@ -64,6 +64,16 @@ def _id_list(value: Any) -> Any:
     return value
 
 
+def _text_list(value: Any) -> Any:
+    """Accepts "a; b; c" (texts may hold commas), "[...]" JSON or a list."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            return json.loads(text)
+        return [part.strip() for part in text.split(";") if part.strip()]
+    return value
+
+
 IdList = Annotated[list[int], NoDecode]
 
 
@@ -193,15 +203,10 @@ class Settings(BaseSettings):
     def _parse_ids(cls, value: Any) -> Any:
         return _id_list(value)
 
-    @field_validator("host_units", mode="before")
+    @field_validator("host_units", "reject_reasons", mode="before")
     @classmethod
-    def _parse_units(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [part.strip() for part in text.split(";") if part.strip()]
-        return value
+    def _parse_texts(cls, value: Any) -> Any:
+        return _text_list(value)
 
     @field_validator("office_days", mode="before")
     @classmethod
@@ -235,16 +240,6 @@ class Settings(BaseSettings):
     def _parse_holidays(cls, value: Any) -> Any:
         if isinstance(value, str):
             return [part.strip() for part in re.split(r"[,;\s]+", value) if part.strip()]
-        return value
-
-    @field_validator("reject_reasons", mode="before")
-    @classmethod
-    def _parse_reasons(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            text = value.strip()
-            if text.startswith("["):
-                return json.loads(text)
-            return [part.strip() for part in text.split(";") if part.strip()]
         return value
 
     @field_validator("reject_reasons")

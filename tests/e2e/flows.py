@@ -16,7 +16,7 @@ GUEST_ANSWERS = (
 )
 
 
-async def fill_form(stage: LocalStage, user_id: int, category: str = "Tamu") -> None:
+async def answer_until_letter(stage: LocalStage, user_id: int, category: str = "Tamu") -> None:
     await stage.say(user_id, "/start")
     await stage.tap(user_id, category)
     for answer in GUEST_ANSWERS:
@@ -25,6 +25,10 @@ async def fill_form(stage: LocalStage, user_id: int, category: str = "Tamu") -> 
     await stage.tap(user_id, "Hari ini")
     await stage.say(user_id, "3")
     await stage.tap(user_id, "1")
+
+
+async def fill_form(stage: LocalStage, user_id: int, category: str = "Tamu") -> None:
+    await answer_until_letter(stage, user_id, category)
     if category in ("Mitra/Vendor", "Peserta kegiatan"):
         await stage.emulator.send_document(user_id, "surat-tugas.pdf", LETTER, "application/pdf")
         await stage.settle()

@@ -11,22 +11,19 @@ import pytest
 from bot.clock import ManualClock
 from bot.demo.stage import ADMIN_ID, HEAD_ID, LocalStage
 from tests.e2e.conftest import GUEST, OTHER
-from tests.e2e.flows import GUEST_ANSWERS, LETTER, fill_form, latest_ticket, submit, texts_to
-
-
-async def answer_until_letter(stage: LocalStage, category: str) -> None:
-    await stage.say(GUEST, "/start")
-    await stage.tap(GUEST, category)
-    for answer in GUEST_ANSWERS:
-        await stage.say(GUEST, answer)
-    await stage.tap(GUEST, "PTIPD")
-    await stage.tap(GUEST, "Hari ini")
-    await stage.say(GUEST, "3")
-    await stage.tap(GUEST, "1")
+from tests.e2e.flows import (
+    GUEST_ANSWERS,
+    LETTER,
+    answer_until_letter,
+    fill_form,
+    latest_ticket,
+    submit,
+    texts_to,
+)
 
 
 async def test_a_vendor_must_send_a_letter_and_bad_files_are_refused(stage: LocalStage) -> None:
-    await answer_until_letter(stage, "Mitra/Vendor")
+    await answer_until_letter(stage, GUEST, "Mitra/Vendor")
     question = stage.emulator.messages_to(GUEST)[-1]
     assert "surat pengantar" in question.plain and "Lewati" not in question.button_labels
     await stage.say(GUEST, "saya kirim nanti")
@@ -63,7 +60,7 @@ async def test_a_vendor_must_send_a_letter_and_bad_files_are_refused(stage: Loca
 
 
 async def test_a_guest_may_skip_the_letter_or_send_a_photo(stage: LocalStage) -> None:
-    await answer_until_letter(stage, "Tamu")
+    await answer_until_letter(stage, GUEST, "Tamu")
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     await stage.emulator.send_photo(GUEST, png)
     await stage.settle()
