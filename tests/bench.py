@@ -121,7 +121,7 @@ async def main() -> None:
     else:
         print("PostgreSQL: set HOTSPOT_BENCH_PG_URL to an empty database to measure it too")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"process peak RSS {rss:.0f} MiB; one core of {os.cpu_count()}")
+    print(f"process peak RSS {rss:.0f} MiB, on a machine with {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
