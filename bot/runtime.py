@@ -152,16 +152,15 @@ class Runtime:
         if await send_digest_if_due(self.ctx):
             self.worker.wake()
 
-    async def alert_admins(self, text: str) -> None:
-        """Best effort and direct: an alert about a failing outbox must not wait in it."""
+    async def alert_error(self, error: str) -> None:
+        """An update that failed, told to the admins directly and best effort: the failure
+        may be the database itself, so it cannot go through the outbox."""
+        text = self.ctx.texts.t("id", "error.alert", error=error[:500])
         for chat_id in self.ctx.staff.admin_chats():
             try:
                 await self.messenger.send(chat_id, Reply(text))
             except Exception as error:
                 log.warning("alert to chat %s failed: %s", chat_id, type(error).__name__)
-
-    async def alert_error(self, error: str) -> None:
-        await self.alert_admins(self.ctx.texts.t("id", "error.alert", error=error[:500]))
 
     async def start(self, *, poll_timeout: int = 10) -> None:
         await upgrade(self.settings.database_url)

@@ -132,12 +132,5 @@ async def resend(uow: UnitOfWork, number: str, actor: Actor, password_length: in
     if account.status != AccountStatus.ACTIVE:
         raise AccountRefused("not_active", ticket.number, account.status)
     round_ = await fulfilment.new_round(uow, account, password_length)
-    await uow.outbox.enqueue(
-        "refresh_account",
-        f"password:{account.id}:{round_}",
-        {"account_id": account.id, "round": round_},
-        uow.now,
-        ticket_id=ticket.id,
-    )
     await audit.record(uow, RESENT, actor, ticket_id=ticket.id, detail=f"round {round_}")
     return AccountAct("resent", ticket.number, account.username, account.valid_until)

@@ -61,7 +61,7 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def check_content(offer: FileOffer, content: bytes, field: Field) -> Rejected | None:
+def check_content(content: bytes, field: Field) -> Rejected | None:
     """After downloading: the real size and the file's own signature."""
     if sniff(content) is None:
         return Rejected("invalid.file_type")
@@ -83,7 +83,7 @@ async def save_file(
     offer: FileOffer,
     content: bytes,
 ) -> Verdict:
-    problem = check_content(offer, content, field)
+    problem = check_content(content, field)
     if problem is not None:
         return problem
     kind = sniff(content)

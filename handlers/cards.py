@@ -10,8 +10,7 @@ from handlers.statuses import Status
 
 async def submission_round(uow: UnitOfWork, ticket: Ticket) -> int:
     """How many times this ticket has been submitted (a returned form comes back as round 2)."""
-    transitions = await uow.tickets.transitions(ticket.id)
-    return sum(1 for t in transitions if t.to_status == Status.SUBMITTED)
+    return await uow.tickets.count_transitions(ticket.id, Status.SUBMITTED)
 
 
 async def post_cards(uow: UnitOfWork, ticket: Ticket, stage: str, chats: list[int]) -> None:

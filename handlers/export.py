@@ -16,6 +16,7 @@ from datetime import datetime, tzinfo
 
 from db.uow import UnitOfWork
 from handlers import reports, sla
+from handlers.filling import answers_of
 from handlers.form.definition import Field
 from handlers.lookup import Period
 
@@ -82,7 +83,7 @@ async def month_rows(
     rows = []
     for ticket in tickets:
         history = histories.get(ticket.id, [])
-        answers = {a.field: a.value for a in ticket.answers}
+        answers = answers_of(ticket)
         row = {
             "number": ticket.number,
             "created_at": _local(ticket.created_at, zone),

@@ -74,9 +74,3 @@ async def request_extension(
     )
     await uow.session.flush()
     return ticket
-
-
-async def extended_ticket(uow: UnitOfWork, ticket_id: int) -> int | None:
-    """The ticket that `ticket_id` asks to extend, if it is an extension request."""
-    row = await uow.session.get(TicketExtension, ticket_id)
-    return row.extends_ticket_id if row is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from db.models import HotspotAccount, Ticket
 from db.repositories.outbox import DONE, FAILED
@@ -54,7 +55,9 @@ def delivery_keys(ticket_id: int, round_: int) -> tuple[str, str]:
     return f"email:{ticket_id}:credentials{suffix}", f"notice:{ticket_id}:credentials{suffix}"
 
 
-async def free_username(uow: UnitOfWork, prefix: str) -> str:
+async def free_username(uow: UnitOfWork, ticket: Ticket) -> str:
+    """A name no account of ours has yet, after the ticket's category."""
+    prefix = ticket.category or "lainnya"
     while True:
         name = generate_username(prefix)
         if not await uow.accounts.username_taken(name):
@@ -80,7 +83,7 @@ async def open_account(
     return await uow.accounts.add(
         HotspotAccount(
             ticket_id=ticket.id,
-            username=await free_username(uow, ticket.category or "lainnya"),
+            username=await free_username(uow, ticket),
             password=generate_password(password_length),
             profile=profile,
             server=server,
@@ -97,7 +100,7 @@ async def open_account(
 
 async def rename(uow: UnitOfWork, ticket: Ticket, account: HotspotAccount) -> None:
     """Someone else's router user holds the name: the next try asks for a fresh one."""
-    account.username = await free_username(uow, ticket.category or "lainnya")
+    account.username = await free_username(uow, ticket)
     await uow.session.flush()
 
 
@@ -128,14 +131,28 @@ async def queue_delivery(uow: UnitOfWork, ticket: Ticket, account: HotspotAccoun
     )
 
 
-async def new_round(uow: UnitOfWork, account: HotspotAccount, password_length: int) -> int:
-    """A new password for the next delivery; the router gets it before anyone is told."""
+async def new_round(
+    uow: UnitOfWork, account: HotspotAccount, password_length: int, *, notify: str | None = None
+) -> int:
+    """A new password for the next delivery; the router gets it before anyone is told (the
+    queued job then queues the delivery, and with `notify`, that notice)."""
     account.delivery_round += 1
     account.password = generate_password(password_length)
     account.email_sent_at = None
     account.chat_sent_at = None
     await uow.session.flush()
-    return account.delivery_round
+    round_ = account.delivery_round
+    payload: dict[str, Any] = {"account_id": account.id, "round": round_}
+    if notify is not None:
+        payload["notify"] = notify
+    await uow.outbox.enqueue(
+        "refresh_account",
+        f"password:{account.id}:{round_}",
+        payload,
+        uow.now,
+        ticket_id=account.ticket_id,
+    )
+    return round_
 
 
 async def settle_delivery(uow: UnitOfWork, ticket: Ticket, account: HotspotAccount) -> bool:

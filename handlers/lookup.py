@@ -14,16 +14,18 @@ _PHONE = re.compile(r"^\+?[\d\s().-]{6,}$")
 MIN_SEARCH, MAX_SEARCH = 3, 100
 
 
+def _normalised(match: re.Match[str] | None) -> str | None:
+    return f"HS-{match[1]}-{int(match[2]):06d}" if match else None
+
+
 def ticket_number(text: str) -> str | None:
     """`HS-2026-123` or `hs-2026-000123` -> `HS-2026-000123`; anything else -> None."""
-    match = _NUMBER.match(text.strip())
-    return f"HS-{match[1]}-{int(match[2]):06d}" if match else None
+    return _normalised(_NUMBER.match(text.strip()))
 
 
 def ticket_number_in(text: str) -> str | None:
     """The first ticket number anywhere in `text` (for the audit of a refused command)."""
-    match = _NUMBER_INSIDE.search(text)
-    return f"HS-{match[1]}-{int(match[2]):06d}" if match else None
+    return _normalised(_NUMBER_INSIDE.search(text))
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,7 @@ async def waiting_now(
                 waiting_for=waiting_for(ticket.status, verification),
                 since=since,
                 step=step.number if step else None,
-                used=rules.elapsed(step, running.started, uow.now) if step and running else None,
+                used=rules.elapsed(running.step, running.started, uow.now) if running else None,
                 standard=rules.standard(step) if step else None,
             )
         )

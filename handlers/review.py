@@ -30,7 +30,7 @@ async def load(uow: UnitOfWork, ticket_id: int) -> Ticket:
 async def notify_applicant(uow: UnitOfWork, ticket: Ticket, event: str) -> None:
     await uow.outbox.enqueue(
         "notify_applicant",
-        f"notice:{ticket.id}:{event}:{len(await uow.tickets.transitions(ticket.id))}",
+        f"notice:{ticket.id}:{event}:{await uow.tickets.count_transitions(ticket.id)}",
         {"event": event},
         uow.now,
         ticket_id=ticket.id,
@@ -41,7 +41,7 @@ async def close_cards(uow: UnitOfWork, ticket: Ticket, stage: str, outcome: str)
     """Every copy of the card loses its buttons and shows who decided."""
     await uow.outbox.enqueue(
         "close_cards",
-        f"close:{ticket.id}:{stage}:{len(await uow.tickets.transitions(ticket.id))}",
+        f"close:{ticket.id}:{stage}:{await uow.tickets.count_transitions(ticket.id)}",
         {"stage": stage, "outcome": outcome},
         uow.now,
         ticket_id=ticket.id,
@@ -60,9 +60,9 @@ async def _decide(
     try:
         await move(uow, ticket, target, actor, note=reason, cursor=cursor)
     except TransitionRefused:
-        decisions = await uow.tickets.decisions(ticket.id)
+        decision = await last_decision(uow, ticket.id)
         await uow.session.refresh(ticket)
-        raise AlreadyDecided(decisions[-1] if decisions else None, ticket.status) from None
+        raise AlreadyDecided(decision, ticket.status) from None
     await uow.tickets.add_decision(
         Decision(
             ticket_id=ticket.id,

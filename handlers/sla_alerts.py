@@ -15,10 +15,10 @@ from db.models import Ticket
 from db.models_staff import SlaAlert
 from db.uow import UnitOfWork
 from handlers import sla
-from handlers.statuses import Role
+from handlers.statuses import Role, Status
 
 # The statuses in which a staff-held clock may run (steps 4 and 5).
-WATCHED = ("submitted", "verified", "approved")
+WATCHED = (Status.SUBMITTED, Status.VERIFIED, Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ def recipients(level: str, step: sla.Step, holder: Role) -> tuple[Role, ...]:
 async def record_due(uow: UnitOfWork, rules: sla.SlaRules, verification: bool) -> list[DueAlert]:
     tickets = list(await uow.records.tickets_in(WATCHED))
     histories = await uow.records.transitions_of(t.id for t in tickets)
+    sent = await uow.records.alerts_sent(t.id for t in tickets)
     due = []
     for ticket in tickets:
         running = sla.running_round(ticket, histories.get(ticket.id, []))
@@ -56,11 +57,9 @@ async def record_due(uow: UnitOfWork, rules: sla.SlaRules, verification: bool) -
         level = rules.level(step, used)
         if level is None:
             continue
-        if await uow.records.alert_sent(ticket.id, step.number, running.number, level):
+        if (ticket.id, step.number, running.number, level) in sent:
             continue
-        if level == sla.REMINDER and await uow.records.alert_sent(
-            ticket.id, step.number, running.number, sla.BREACH
-        ):
+        if level == sla.REMINDER and (ticket.id, step.number, running.number, sla.BREACH) in sent:
             continue
         roles = recipients(level, step, holder)
         await uow.records.add_alert(

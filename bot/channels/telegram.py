@@ -22,7 +22,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
 from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
@@ -218,8 +218,7 @@ class TelegramMessenger:
 
 
 def _classify(error: TelegramError) -> Exception:
-    if isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest):
-        return MessengerTemporaryError(str(error))
+    # BadRequest is a NetworkError in python-telegram-bot, so it is told apart first.
     if isinstance(error, Forbidden | BadRequest):
         return MessengerPermanentError(str(error))
     return MessengerTemporaryError(str(error))
@@ -238,6 +237,7 @@ class TelegramChannel:
         staff_commands: StaffCommandBook,
     ) -> None:
         self.handle = handle
+        self._in_hand = 0
         self.staff_commands = staff_commands
         self.texts = texts
         self.on_error = on_error
@@ -312,14 +312,23 @@ class TelegramChannel:
         ]
         return commands
 
+    @property
+    def idle(self) -> bool:
+        """No update fetched and waiting, none being handled or answered."""
+        return self._in_hand == 0 and self.application.update_queue.empty()
+
     async def _on_update(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not isinstance(update, Update):
             return
         event = to_inbound(update)
         if event is None:
             return
-        outcome = await self.handle(event)
-        await self._deliver(update, event, outcome)
+        self._in_hand += 1
+        try:
+            outcome = await self.handle(event)
+            await self._deliver(update, event, outcome)
+        finally:
+            self._in_hand -= 1
 
     async def _deliver(self, update: Update, event: Inbound, outcome: Outcome) -> None:
         query = update.callback_query

@@ -124,8 +124,11 @@ class LocalStage:
         await self.stop()
 
     async def outbox_busy(self, horizon: float = 1.0) -> bool:
-        """Jobs due now, or retrying within `horizon` seconds, or running."""
+        """An update in hand (the emulator sees the bot idle while it works on one), or jobs
+        due now, or retrying within `horizon` seconds, or running."""
         runtime = self.runtime
+        if not runtime.channel.idle:
+            return True
         async with runtime.db.unit(runtime.clock.now()) as uow:
             due = await uow.outbox.due_ids(uow.now + timedelta(seconds=horizon), 1)
         return bool(due) or runtime.worker.busy

@@ -8,10 +8,12 @@ the router hear of it through the outbox.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Outcome
 from bot.dialog.staff_commands import StaffCommand, StaffCommandBook
+from db.uow import UnitOfWork
 from handlers import account_admin
 from handlers.account_admin import AccountAct, AccountRefused
 from handlers.actors import Actor
@@ -30,6 +32,12 @@ def _arguments(event: Inbound) -> list[str]:
 
 def _number(word: str) -> str | None:
     return word.upper() if NUMBER.match(word) else None
+
+
+def _only_number(event: Inbound) -> str | None:
+    """The ticket number when it is the command's one argument."""
+    words = _arguments(event)
+    return _number(words[0]) if len(words) == 1 else None
 
 
 class AccountCommands:
@@ -60,6 +68,18 @@ class AccountCommands:
     def _not_found(self, number: str) -> Outcome:
         return Outcome().say(self.t(LANG, "accounts.not_found", number=number))
 
+    async def _act(
+        self, number: str, act: Callable[[UnitOfWork], Awaitable[AccountAct]]
+    ) -> Outcome:
+        async with self.ctx.unit() as uow:
+            try:
+                done = await act(uow)
+            except TicketNotFound:
+                return self._not_found(number)
+            except AccountRefused as refused:
+                return self._refused(refused)
+        return self._done(done)
+
     async def extend(self, event: Inbound, actor: Actor) -> Outcome:
         words = _arguments(event)
         number = _number(words[0]) if len(words) == 2 else None
@@ -68,44 +88,23 @@ class AccountCommands:
         days = int(words[1])
         if not 1 <= days <= MAX_EXTEND_DAYS:
             return self._usage("extend")
-        async with self.ctx.unit() as uow:
-            try:
-                act = await account_admin.extend(uow, number, days, actor, self.ctx.today())
-            except TicketNotFound:
-                return self._not_found(number)
-            except AccountRefused as refused:
-                return self._refused(refused)
-        return self._done(act)
+        today = self.ctx.today()
+        return await self._act(
+            number, lambda uow: account_admin.extend(uow, number, days, actor, today)
+        )
 
     async def revoke(self, event: Inbound, actor: Actor) -> Outcome:
-        words = _arguments(event)
-        number = _number(words[0]) if len(words) == 1 else None
+        number = _only_number(event)
         if number is None:
             return self._usage("revoke")
-        async with self.ctx.unit() as uow:
-            try:
-                act = await account_admin.revoke(uow, number, actor)
-            except TicketNotFound:
-                return self._not_found(number)
-            except AccountRefused as refused:
-                return self._refused(refused)
-        return self._done(act)
+        return await self._act(number, lambda uow: account_admin.revoke(uow, number, actor))
 
     async def resend(self, event: Inbound, actor: Actor) -> Outcome:
-        words = _arguments(event)
-        number = _number(words[0]) if len(words) == 1 else None
+        number = _only_number(event)
         if number is None:
             return self._usage("resend")
-        async with self.ctx.unit() as uow:
-            try:
-                act = await account_admin.resend(
-                    uow, number, actor, self.ctx.settings.password_length
-                )
-            except TicketNotFound:
-                return self._not_found(number)
-            except AccountRefused as refused:
-                return self._refused(refused)
-        return self._done(act)
+        length = self.ctx.settings.password_length
+        return await self._act(number, lambda uow: account_admin.resend(uow, number, actor, length))
 
 
 def register_account_commands(book: StaffCommandBook, ctx: DeskContext) -> None:

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from babel.dates import format_date
-
 from bot.dialog import staff_views
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Outcome, Reply
@@ -127,7 +125,7 @@ class AdminCommands:
         caption = self.t(
             language,
             "admin.export_caption",
-            month=format_date(period.first, "MMMM yyyy", locale=language),
+            month=staff_views.month_name(self.ctx, language, period.first),
             count=len(rows),
         )
         document = (f"hotspot-tiket-{month}.csv", content)

@@ -15,6 +15,7 @@ from bot.dialog.events import Inbound, Outcome
 from bot.dialog.form_dialog import FormDialog
 from bot.dialog.keyboards import Press
 from handlers.extension import ExtensionRefused, is_applicants, request_extension
+from handlers.filling import answers_of
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ async def press(ctx: DeskContext, event: Inbound, pressed: Press) -> Outcome:
         except ExtensionRefused as refused:
             text = t(lang, f"extension.{refused.reason}", number=refused.number, old=old.number)
             return Outcome(toast=text, alert=True)
-        start = next((a.value for a in ticket.answers if a.field == "start_date"), None)
+        start = answers_of(ticket).get("start_date")
         opened = t(
             lang,
             "extension.opened",

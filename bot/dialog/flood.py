@@ -24,8 +24,12 @@ class FloodGuard:
     window: timedelta = timedelta(minutes=1)
     _events: dict[int, deque[datetime]] = field(default_factory=dict)
     _warned: dict[int, datetime] = field(default_factory=dict)
+    _checks: int = 0
 
     def check(self, person_id: int, now: datetime) -> Verdict:
+        self._checks += 1
+        if self._checks % 1000 == 0:
+            self.forget_idle(now)
         events = self._events.setdefault(person_id, deque())
         while events and now - events[0] >= self.window:
             events.popleft()

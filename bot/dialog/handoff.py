@@ -7,6 +7,7 @@ import logging
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Outcome
 from bot.dialog.keyboards import Press
+from bot.dialog.render import STAFF_LANGUAGE
 from db.models import Applicant, Ticket
 from db.models_dialog import Handoff
 from db.uow import UnitOfWork
@@ -15,7 +16,6 @@ from handlers.actors import Actor
 from handlers.statuses import Role
 
 log = logging.getLogger(__name__)
-STAFF_LANGUAGE = "id"
 MAX_RELAY = 3000
 
 

@@ -6,8 +6,9 @@ from datetime import date
 
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Keyboard
+from bot.dialog.keyboards import data
 from bot.texts.catalog import Markup
-from db.models import Decision, HotspotAccount, Ticket, Transition
+from db.models import Applicant, Decision, HotspotAccount, Ticket, Transition
 from db.uow import UnitOfWork
 from handlers.filling import answers_of
 from handlers.form.definition import Field
@@ -38,6 +39,11 @@ def category_name(ctx: DeskContext, language: str, code: str | None) -> str:
 
 def status_name(ctx: DeskContext, language: str, status: str) -> str:
     return ctx.texts.t(language, f"state.{status}")
+
+
+def handle(applicant: Applicant) -> str:
+    """How staff reach the applicant: the @username, else the chat id."""
+    return f"@{applicant.username}" if applicant.username else str(applicant.external_id)
 
 
 def summary(ctx: DeskContext, ticket: Ticket, language: str) -> str:
@@ -84,30 +90,28 @@ def staff_card(
     stage: str,
     language: str = STAFF_LANGUAGE,
 ) -> tuple[str, Keyboard]:
-    applicant = ticket.applicant
-    handle = f"@{applicant.username}" if applicant.username else str(applicant.external_id)
     text = ctx.texts.t(
         language,
         f"staff.card_{stage}",
         number=ticket.number,
         category=category_name(ctx, language, ticket.category),
-        applicant=applicant.display_name,
-        handle=handle,
+        applicant=ticket.applicant.display_name,
+        handle=handle(ticket.applicant),
         answers=answer_lines(ctx, ticket, language),
         history=history(ctx, transitions, language),
     )
     if stage == "verify":
         buttons: Keyboard = (
             (
-                Button(ctx.texts.t(language, "staff.button_verify"), f"v:{ticket.id}"),
-                Button(ctx.texts.t(language, "staff.button_return"), f"r:{ticket.id}"),
+                Button(ctx.texts.t(language, "staff.button_verify"), data("v", ticket.id)),
+                Button(ctx.texts.t(language, "staff.button_return"), data("r", ticket.id)),
             ),
         )
     else:
         buttons = (
             (
-                Button(ctx.texts.t(language, "staff.button_approve"), f"a:{ticket.id}"),
-                Button(ctx.texts.t(language, "staff.button_reject"), f"x:{ticket.id}"),
+                Button(ctx.texts.t(language, "staff.button_approve"), data("a", ticket.id)),
+                Button(ctx.texts.t(language, "staff.button_reject"), data("x", ticket.id)),
             ),
         )
     return text, buttons

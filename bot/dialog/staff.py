@@ -12,7 +12,7 @@ import logging
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Inbound, Keyboard, Outcome
 from bot.dialog.keyboards import Press, data, rows
-from bot.dialog.render import staff_language
+from bot.dialog.render import staff_language, status_name
 from bot.dialog.staff_commands import StaffCommand
 from db.uow import UnitOfWork
 from handlers import audit, lookup, review
@@ -63,11 +63,7 @@ class StaffDialog:
             except TicketNotFound:
                 return Outcome(toast=self.t(lang, "button.invalid"), alert=True)
             except NotYet as early:
-                status = self.t(lang, f"state.{early.status}")
-                return Outcome(
-                    toast=self.t(lang, "staff.not_yet", number=early.number, status=status),
-                    alert=True,
-                )
+                return Outcome(toast=self._not_yet(lang, early), alert=True)
             except AlreadyDecided as done:
                 await audit.record(
                     uow,
@@ -144,8 +140,12 @@ class StaffDialog:
             toast=self.t(lang, "staff.rejected", number=ticket.number), wake_worker=True
         ).say(done)
 
+    def _not_yet(self, lang: str, early: NotYet) -> str:
+        status = status_name(self.ctx, lang, early.status)
+        return self.t(lang, "staff.not_yet", number=early.number, status=status)
+
     def _already(self, lang: str, done: AlreadyDecided) -> str:
-        status = self.t(lang, f"state.{done.status}")
+        status = status_name(self.ctx, lang, done.status)
         if done.by is None or done.at is None:
             return self.t(lang, "staff.already_status", status=status)
         return self.t(
@@ -216,10 +216,7 @@ class StaffDialog:
                 )
                 return Outcome().say(self.t(lang, "staff.not_allowed"))
             except NotYet as early:
-                status = self.t(lang, f"state.{early.status}")
-                return Outcome().say(
-                    self.t(lang, "staff.not_yet", number=early.number, status=status)
-                )
+                return Outcome().say(self._not_yet(lang, early))
             except AlreadyDecided as done:
                 return Outcome().say(self._already(lang, done))
             return Outcome(wake_worker=True).say(

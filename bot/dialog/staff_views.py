@@ -4,7 +4,7 @@ month's statistics. Built from the database, in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.dates import format_date
 
@@ -30,13 +30,13 @@ def queue(
     return "\n".join(lines)
 
 
-def _handle(ticket: Ticket) -> str:
-    applicant = ticket.applicant
-    return f"@{applicant.username}" if applicant.username else str(applicant.external_id)
+def _name(ctx: DeskContext, language: str, key: str, raw: str) -> str:
+    """The catalog's name for `key`, or the raw value for one the catalog does not know."""
+    return ctx.texts.t(language, key) if ctx.texts.has(key) else raw
 
 
 def _actor(ctx: DeskContext, language: str, name: str | None, role: str) -> str:
-    role_name = ctx.texts.t(language, f"role.{role}") if ctx.texts.has(f"role.{role}") else role
+    role_name = _name(ctx, language, f"role.{role}", role)
     return f"{name} ({role_name})" if name else role_name
 
 
@@ -52,8 +52,7 @@ def _transition_line(ctx: DeskContext, language: str, t: Transition) -> str:
 
 
 def _audit_line(ctx: DeskContext, language: str, event: AuditEvent) -> str:
-    key = f"admin.audit_{event.action}"
-    action = ctx.texts.t(language, key) if ctx.texts.has(key) else event.action
+    action = _name(ctx, language, f"admin.audit_{event.action}", event.action)
     detail = ctx.texts.t(language, "admin.line_detail", detail=event.detail) if event.detail else ""
     return ctx.texts.t(
         language,
@@ -82,7 +81,6 @@ def _alert_line(ctx: DeskContext, language: str, alert: SlaAlert) -> str:
 
 def _job_line(ctx: DeskContext, language: str, job: OutboxJob) -> str:
     t = ctx.texts.t
-    key = f"admin.job_{job.status}"
     error = ""
     if job.last_error:
         error = t(language, "admin.line_job_error", error=job.last_error[:MAX_ERROR])
@@ -90,7 +88,7 @@ def _job_line(ctx: DeskContext, language: str, job: OutboxJob) -> str:
         language,
         "admin.line_job",
         kind=job.kind,
-        status=t(language, key) if ctx.texts.has(key) else job.status,
+        status=_name(ctx, language, f"admin.job_{job.status}", job.status),
         attempts=job.attempts,
         at=ctx.texts.moment(language, job.finished_at or job.created_at, ctx.settings.zone),
         error=Markup(error),
@@ -101,14 +99,13 @@ def _account_line(ctx: DeskContext, language: str, account: HotspotAccount | Non
     t = ctx.texts.t
     if account is None:
         return t(language, "admin.ticket_no_account")
-    key = f"account_status.{account.status}"
     return t(
         language,
         "admin.ticket_account",
         username=account.username,
         valid_from=ctx.texts.short_date(language, account.valid_from),
         valid_until=ctx.texts.short_date(language, account.valid_until),
-        status=t(language, key) if ctx.texts.has(key) else account.status,
+        status=_name(ctx, language, f"account_status.{account.status}", account.status),
     )
 
 
@@ -141,7 +138,7 @@ def ticket(
             language,
             "admin.ticket_applicant",
             applicant=ticket.applicant.display_name,
-            handle=_handle(ticket),
+            handle=render.handle(ticket.applicant),
             category=render.category_name(ctx, language, ticket.category),
             created=ctx.texts.moment(language, ticket.created_at, ctx.settings.zone),
         ),
@@ -186,13 +183,14 @@ def found(
     return "\n".join(lines)
 
 
-def month_name(ctx: DeskContext, language: str, report: reports.PeriodReport) -> str:
-    return format_date(report.period.first, "MMMM yyyy", locale=ctx.texts.language(language))
+def month_name(ctx: DeskContext, language: str, first: date) -> str:
+    return format_date(first, "MMMM yyyy", locale=ctx.texts.language(language))
 
 
 def statistics(ctx: DeskContext, language: str, report: reports.PeriodReport) -> str:
     t = ctx.texts.t
-    lines = [t(language, "admin.stats_title", month=month_name(ctx, language, report)), ""]
+    month = month_name(ctx, language, report.period.first)
+    lines = [t(language, "admin.stats_title", month=month), ""]
     lines += report_texts.created_lines(ctx, language, report.created)
     lines.append(t(language, "admin.stats_accounts", count=report.accounts_created))
     lines += ["", *report_texts.sla_table(ctx, language, report.figures)]

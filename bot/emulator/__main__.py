@@ -22,6 +22,7 @@ async def _serve(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
+        # Event loops without Unix signals (Windows) raise here; Ctrl+C still stops the run.
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
     # One line a supervisor can parse; the token stays out of it.

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.dialog.context import DeskContext
+from bot.worker.common import job_ticket
 from bot.worker.errors import JobPermanentError, JobTemporaryError
 from db.models import HotspotAccount, OutboxJob, Ticket
 from db.uow import UnitOfWork
@@ -82,12 +83,6 @@ class AccountJobs:
     ctx: DeskContext
     router: RouterClient
 
-    async def _ticket(self, uow: UnitOfWork, job: OutboxJob) -> Ticket:
-        ticket = await uow.tickets.get(job.ticket_id or 0)
-        if ticket is None:
-            raise JobPermanentError(f"ticket {job.ticket_id} not found")
-        return ticket
-
     async def _account(self, uow: UnitOfWork, account_id: int) -> HotspotAccount:
         account = await uow.session.get(HotspotAccount, account_id, populate_existing=True)
         if account is None:
@@ -116,7 +111,7 @@ class AccountJobs:
     async def provision(self, job: OutboxJob) -> None:
         settings = self.ctx.settings
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if ticket.status != Status.APPROVED:
                 return  # done by an earlier run of this job
             policy = settings.categories.get(ticket.category or "")
@@ -133,7 +128,7 @@ class AccountJobs:
             plan = self._plan(ticket, account)
         router_id, profile = await self._create(plan)
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             account = await self._account(uow, plan.account_id)
             if ticket.status == Status.APPROVED:
                 await fulfilment.record_account(uow, ticket, account, router_id, profile)
@@ -169,7 +164,7 @@ class AccountJobs:
         round_: int | None = job.payload.get("round")
         async with self.ctx.unit() as uow:
             account = await self._account(uow, account_id)
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if account.status != AccountStatus.ACTIVE:
                 return  # stopped meanwhile: nothing to renew
             if round_ is not None and (round_ != account.delivery_round or not account.password):
@@ -193,7 +188,7 @@ class AccountJobs:
             raise router_failure(error) from None
         async with self.ctx.unit() as uow:
             account = await self._account(uow, account_id)
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if round_ is not None and round_ == account.delivery_round:
                 await fulfilment.queue_delivery(uow, ticket, account)
             if job.payload.get("notify") == "extended":
@@ -208,14 +203,8 @@ class AccountJobs:
     async def _start_round(self, job: OutboxJob, account_id: int) -> None:
         async with self.ctx.unit() as uow:
             account = await self._account(uow, account_id)
-            round_ = await fulfilment.new_round(uow, account, self.ctx.settings.password_length)
-            await uow.outbox.enqueue(
-                "refresh_account",
-                f"password:{account.id}:{round_}",
-                {"account_id": account.id, "round": round_, "notify": job.payload.get("notify")},
-                uow.now,
-                ticket_id=account.ticket_id,
-            )
+            length, notify = self.ctx.settings.password_length, job.payload.get("notify")
+            await fulfilment.new_round(uow, account, length, notify=notify)
 
     # Expiry and /cabut.
 
@@ -226,7 +215,7 @@ class AccountJobs:
         zone = self.ctx.settings.zone
         async with self.ctx.unit() as uow:
             account = await self._account(uow, account_id)
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if revoking and account.status != AccountStatus.REVOKED:
                 return
             if not revoking and (

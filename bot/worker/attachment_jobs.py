@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.messenger import Messenger, MessengerPermanentError, MessengerTemporaryError
+from bot.channels.messenger import Messenger
 from bot.dialog import render
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Reply
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.worker.common import job_ticket, send_chat
 from db.models import OutboxJob
 
 
@@ -20,9 +20,7 @@ class AttachmentJobs:
     async def to_staff(self, job: OutboxJob) -> None:
         chat_id = int(job.payload["chat_id"])
         async with self.ctx.unit() as uow:
-            ticket = await uow.tickets.get(job.ticket_id or 0)
-            if ticket is None:
-                raise JobPermanentError(f"ticket {job.ticket_id} not found")
+            ticket = await job_ticket(uow, job)
             language = await render.staff_language(uow, chat_id)
             files = [
                 (
@@ -39,12 +37,7 @@ class AttachmentJobs:
                 for a in await uow.attachments.for_ticket(ticket.id)
             ]
         for caption, filename, content in files:
-            try:
-                await self.messenger.send(chat_id, Reply(caption, document=(filename, content)))
-            except MessengerTemporaryError as error:
-                raise JobTemporaryError(str(error)) from error
-            except MessengerPermanentError as error:
-                raise JobPermanentError(str(error)) from error
+            await send_chat(self.messenger, chat_id, Reply(caption, document=(filename, content)))
 
     def _label(self, field_name: str, language: str) -> str:
         field = self.ctx.form.get(field_name)

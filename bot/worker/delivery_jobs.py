@@ -12,28 +12,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from bot.channels.messenger import Messenger, MessengerPermanentError, MessengerTemporaryError
+from bot.channels.messenger import Messenger
 from bot.dialog.context import DeskContext
-from bot.dialog.events import Reply
 from bot.mail.sender import MailPermanentError, MailTemporaryError, SmtpSender
+from bot.worker.common import job_ticket, send_chat
 from bot.worker.emails import credentials_email, rejection_email
 from bot.worker.errors import JobPermanentError, JobTemporaryError
 from bot.worker.notices import account_notice
-from db.models import HotspotAccount, OutboxJob, Ticket
+from db.models import HotspotAccount, OutboxJob
 from db.uow import UnitOfWork
 from handlers import fulfilment
 from handlers.fulfilment import AccountStatus
 from handlers.review import last_decision
 from handlers.statuses import Status
-
-
-async def send_chat(messenger: Messenger, chat_id: int, reply: Reply) -> int:
-    try:
-        return await messenger.send(chat_id, reply)
-    except MessengerTemporaryError as error:
-        raise JobTemporaryError(str(error)) from error
-    except MessengerPermanentError as error:
-        raise JobPermanentError(str(error)) from error
 
 
 def is_credentials(job: OutboxJob) -> bool:
@@ -57,18 +48,12 @@ class DeliveryJobs:
     messenger: Messenger
     mailer: SmtpSender
 
-    async def _ticket(self, uow: UnitOfWork, job: OutboxJob) -> Ticket:
-        ticket = await uow.tickets.get(job.ticket_id or 0)
-        if ticket is None:
-            raise JobPermanentError(f"ticket {job.ticket_id} not found")
-        return ticket
-
     # Email (SOP steps 4 and 6).
 
     async def email(self, job: OutboxJob) -> None:
         credentials = job.payload["template"] == "credentials"
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if credentials:
                 account = _current(job, await uow.accounts.for_ticket(ticket.id))
                 if account is None or account.email_sent_at is not None:
@@ -82,7 +67,7 @@ class DeliveryJobs:
                 message = rejection_email(self.ctx, ticket, reason, job.dedupe_key)
         await self._mail(message)
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if not credentials:
                 await fulfilment.close_rejected(uow, ticket)
                 return
@@ -103,7 +88,7 @@ class DeliveryJobs:
     async def account_notice(self, job: OutboxJob) -> None:
         event = job.payload["event"]
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             account = await uow.accounts.for_ticket(ticket.id)
             if not self._still_news(job, event, account):
                 return
@@ -113,7 +98,7 @@ class DeliveryJobs:
         await send_chat(self.messenger, chat_id, reply)
         if event == "credentials":
             async with self.ctx.unit() as uow:
-                ticket = await self._ticket(uow, job)
+                ticket = await job_ticket(uow, job)
                 account = _current(job, await uow.accounts.for_ticket(ticket.id, lock=True))
                 if account is not None:
                     await fulfilment.chat_copy_sent(uow, ticket, account)

@@ -22,10 +22,11 @@ from bot.dialog.events import Reply
 from bot.mail.sender import SmtpSender
 from bot.worker.account_jobs import AccountJobs
 from bot.worker.alerts import queue_alert
-from bot.worker.delivery_jobs import DeliveryJobs, send_chat
+from bot.worker.common import job_ticket, send_chat
+from bot.worker.delivery_jobs import DeliveryJobs
 from bot.worker.errors import JobPermanentError, JobTemporaryError
 from bot.worker.notices import ACCOUNT_EVENTS
-from db.models import Decision, OutboxJob, Ticket
+from db.models import Decision, OutboxJob
 from db.uow import UnitOfWork
 from handlers.review import last_decision
 from handlers.statuses import Status
@@ -82,31 +83,22 @@ class JobRunner:
     async def stuck(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
         await queue_alert(self.ctx, uow, job, error, stuck=True)
 
-    async def _ticket(self, uow: UnitOfWork, job: OutboxJob) -> Ticket:
-        ticket = await uow.tickets.get(job.ticket_id or 0)
-        if ticket is None:
-            raise JobPermanentError(f"ticket {job.ticket_id} not found")
-        return ticket
-
-    async def _send(self, chat_id: int, reply: Reply) -> int:
-        return await send_chat(self.messenger, chat_id, reply)
-
     # Chat
 
     async def staff_card(self, job: OutboxJob) -> None:
         stage = job.payload["stage"]
         chat_id = int(job.payload["chat_id"])
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if ticket.status not in CARD_STATUS[stage]:
                 return  # decided or cancelled meanwhile: a card now would only mislead
             transitions = list(await uow.tickets.transitions(ticket.id))
             language = await render.staff_language(uow, chat_id)
             text, buttons = render.staff_card(self.ctx, ticket, transitions, stage, language)
-        message_id = await self._send(chat_id, Reply(text, buttons))
+        message_id = await send_chat(self.messenger, chat_id, Reply(text, buttons))
         async with self.ctx.unit() as uow:
             await uow.staff.add_card(ticket.id, stage, chat_id, message_id, uow.now)
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             if ticket.status not in CARD_STATUS[stage]:
                 # Decided while the card was on its way: close this copy too.
                 decision = await last_decision(uow, ticket.id, stage)
@@ -121,7 +113,7 @@ class JobRunner:
     async def close_cards(self, job: OutboxJob) -> None:
         stage = job.payload["stage"]
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             decision = await last_decision(uow, ticket.id, stage)
             if job.payload["outcome"] == "cancelled":
                 decision = None
@@ -154,16 +146,18 @@ class JobRunner:
             await self.delivery.account_notice(job)
             return
         async with self.ctx.unit() as uow:
-            ticket = await self._ticket(uow, job)
+            ticket = await job_ticket(uow, job)
             account = await uow.accounts.for_ticket(ticket.id)
             decision = await last_decision(uow, ticket.id)
             text = render.applicant_notice(self.ctx, ticket, event, decision, account)
             chat_id = ticket.applicant.chat_id
-        await self._send(chat_id, Reply(text))
+        await send_chat(self.messenger, chat_id, Reply(text))
 
     async def chat(self, job: OutboxJob) -> None:
         """A ready-made message (digest, alert) for one chat."""
-        await self._send(int(job.payload["chat_id"]), Reply(str(job.payload["text"])))
+        await send_chat(
+            self.messenger, int(job.payload["chat_id"]), Reply(str(job.payload["text"]))
+        )
 
 
 def _outcome(status: str, decision: Decision | None) -> str:

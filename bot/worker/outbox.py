@@ -193,9 +193,7 @@ class OutboxWorker:
             failing_for = uow.now - job.created_at
             if failing_for >= self.policy.give_up:
                 error = f"{error} (still failing after {_hours(failing_for)}; gave up)"
-                await uow.outbox.fail(job, uow.now, error)
-                await uow.outbox.end_attempt(attempt_id, uow.now, FAILED, error)
-                await self.runner.failed(uow, job, error)
+                await self._fail(uow, job, attempt_id, error)
                 gave_up = True
             else:
                 next_run = uow.now + self.policy.delay(job.attempts)
@@ -217,11 +215,14 @@ class OutboxWorker:
         async with self.db.unit(self.clock.now()) as uow:
             job = await uow.outbox.get(job_id)
             assert job is not None
-            await uow.outbox.fail(job, uow.now, error)
-            await uow.outbox.end_attempt(attempt_id, uow.now, FAILED, error)
-            await self.runner.failed(uow, job, error)
+            await self._fail(uow, job, attempt_id, error)
         log.error("job %s (%s) failed for good: %s", job_id, job.kind, error)
         self.wake_later()
+
+    async def _fail(self, uow: UnitOfWork, job: OutboxJob, attempt_id: int, error: str) -> None:
+        await uow.outbox.fail(job, uow.now, error)
+        await uow.outbox.end_attempt(attempt_id, uow.now, FAILED, error)
+        await self.runner.failed(uow, job, error)
 
     def wake_later(self) -> None:
         # The failure hooks may have queued alerts: the running sweep picks them up.

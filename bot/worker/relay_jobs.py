@@ -4,27 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.channels.messenger import Messenger, MessengerPermanentError, MessengerTemporaryError
+from bot.channels.messenger import Messenger
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Reply
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.dialog.render import STAFF_LANGUAGE
+from bot.worker.common import send_chat
+from bot.worker.errors import JobPermanentError
 from db.models import OutboxJob
-
-STAFF_LANGUAGE = "id"
 
 
 @dataclass
 class RelayJobs:
     ctx: DeskContext
     messenger: Messenger
-
-    async def _send(self, chat_id: int, reply: Reply) -> int:
-        try:
-            return await self.messenger.send(chat_id, reply)
-        except MessengerTemporaryError as error:
-            raise JobTemporaryError(str(error)) from error
-        except MessengerPermanentError as error:
-            raise JobPermanentError(str(error)) from error
 
     async def to_staff(self, job: OutboxJob) -> None:
         handoff_id = int(job.payload["handoff_id"])
@@ -47,7 +39,7 @@ class RelayJobs:
             text=job.payload["text"],
         )
         close = Button(t(STAFF_LANGUAGE, "handoff.button_close"), f"hc:{handoff_id}")
-        message_id = await self._send(chat_id, Reply(text, ((close,),)))
+        message_id = await send_chat(self.messenger, chat_id, Reply(text, ((close,),)))
         async with self.ctx.unit() as uow:
             await uow.handoffs.record_relay(handoff_id, chat_id, message_id, uow.now)
 
@@ -65,4 +57,4 @@ class RelayJobs:
             staff=job.payload["staff_name"],
             text=job.payload["text"],
         )
-        await self._send(applicant.chat_id, Reply(text))
+        await send_chat(self.messenger, applicant.chat_id, Reply(text))

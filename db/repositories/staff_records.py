@@ -53,16 +53,17 @@ class StaffRecordRepository:
 
     # SLA alerts
 
-    async def alert_sent(self, ticket_id: int, step: int, round_: int, level: str) -> bool:
+    async def alerts_sent(self, ticket_ids: Iterable[int]) -> set[tuple[int, int, int, str]]:
+        """The (ticket, step, round, level) of every alert already sent for these tickets."""
+        ids = list(ticket_ids)
+        if not ids:
+            return set()
         result = await self.session.execute(
-            select(SlaAlert.id).where(
-                SlaAlert.ticket_id == ticket_id,
-                SlaAlert.step == step,
-                SlaAlert.round == round_,
-                SlaAlert.level == level,
+            select(SlaAlert.ticket_id, SlaAlert.step, SlaAlert.round, SlaAlert.level).where(
+                SlaAlert.ticket_id.in_(ids)
             )
         )
-        return result.scalar_one_or_none() is not None
+        return {(ticket_id, step, round_, level) for ticket_id, step, round_, level in result}
 
     async def add_alert(self, alert: SlaAlert) -> None:
         self.session.add(alert)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -44,19 +44,20 @@ class TicketRepository:
         await self.session.flush()
         return ticket
 
-    async def get(self, ticket_id: int) -> Ticket | None:
+    async def _one(self, condition: ColumnElement[bool]) -> Ticket | None:
         result = await self.session.execute(
             select(Ticket)
-            .where(Ticket.id == ticket_id)
+            .where(condition)
             .options(selectinload(Ticket.answers), selectinload(Ticket.applicant))
             .execution_options(populate_existing=True)
         )
         return result.scalar_one_or_none()
 
+    async def get(self, ticket_id: int) -> Ticket | None:
+        return await self._one(Ticket.id == ticket_id)
+
     async def by_number(self, number: str) -> Ticket | None:
-        result = await self.session.execute(select(Ticket.id).where(Ticket.number == number))
-        ticket_id = result.scalar_one_or_none()
-        return None if ticket_id is None else await self.get(ticket_id)
+        return await self._one(Ticket.number == number)
 
     async def latest_for_applicant(
         self, applicant_id: int, statuses: Iterable[str] | None = None
@@ -65,9 +66,7 @@ class TicketRepository:
         if statuses is not None:
             query = query.where(Ticket.status.in_(list(statuses)))
         result = await self.session.execute(
-            query.order_by(Ticket.id.desc())
-            .limit(1)
-            .execution_options(populate_existing=True)
+            query.order_by(Ticket.id.desc()).limit(1).execution_options(populate_existing=True)
         )
         return result.unique().scalar_one_or_none()
 
@@ -78,15 +77,6 @@ class TicketRepository:
             .options(selectinload(Ticket.transitions))
             .order_by(Ticket.id.desc())
             .limit(limit)
-        )
-        return result.scalars().all()
-
-    async def in_statuses(self, statuses: Iterable[str]) -> Sequence[Ticket]:
-        result = await self.session.execute(
-            select(Ticket)
-            .where(Ticket.status.in_(list(statuses)))
-            .options(selectinload(Ticket.applicant), selectinload(Ticket.transitions))
-            .order_by(Ticket.id)
         )
         return result.scalars().all()
 
@@ -124,6 +114,13 @@ class TicketRepository:
         )
         return result.scalars().all()
 
+    async def count_transitions(self, ticket_id: int, to_status: str | None = None) -> int:
+        """How many status changes the ticket has had (only into `to_status`, if given)."""
+        query = select(func.count()).where(Transition.ticket_id == ticket_id)
+        if to_status is not None:
+            query = query.where(Transition.to_status == to_status)
+        return (await self.session.execute(query)).scalar_one()
+
     async def set_answer(self, ticket: Ticket, field: str, value: str, now: datetime) -> None:
         # Written at the commit, with the cursor move that follows an answer.
         for answer in ticket.answers:
@@ -146,12 +143,6 @@ class TicketRepository:
             select(Decision).where(Decision.ticket_id == ticket_id).order_by(Decision.id)
         )
         return result.scalars().all()
-
-    async def count_by_status(self) -> dict[str, int]:
-        result = await self.session.execute(
-            select(Ticket.status, func.count()).group_by(Ticket.status)
-        )
-        return {status: count for status, count in result.tuples()}
 
     async def all(self) -> Sequence[Ticket]:
         result = await self.session.execute(
