@@ -44,3 +44,15 @@ class SlaAlert(Base):
     at: Mapped[datetime]
 
     __table_args__ = (UniqueConstraint("ticket_id", "step", "round", "level"),)
+
+
+class ChatRedirect(Base):
+    """A chat that moved: Telegram upgraded a group to a supergroup and gave it a new id
+    (`migrate_to_chat_id`). Messages for `old_chat_id` go to `new_chat_id` from then on, also
+    after a restart, until the operator changes the setting that still names the old id."""
+
+    __tablename__ = "chat_redirects"
+
+    old_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    new_chat_id: Mapped[int] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime]

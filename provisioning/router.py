@@ -59,6 +59,10 @@ class RouterTemporaryError(RouterError):
     """The router could not be reached or the conversation broke: retry later."""
 
 
+class RouterUnknownError(RouterTemporaryError):
+    """A failure the classifier has no entry for: retried, and told to the admins at once."""
+
+
 class RouterPermanentError(RouterError):
     """The router refused the request; the same request will be refused again."""
 

@@ -19,6 +19,21 @@ class MessengerPermanentError(MessengerError):
     """Retrying will not help: the user blocked the bot, the chat does not exist."""
 
 
+class MessengerUnknownError(MessengerTemporaryError):
+    """An error the channel's classifier has no entry for: it is retried like a temporary
+    one, but the admins are told at once (once), with the platform's own words, instead of
+    finding out after the give-up time."""
+
+
+class MessengerRedirectError(MessengerError):
+    """The chat moved (a Telegram group upgraded to a supergroup): `new_chat_id` is where it
+    lives now. Follow it at once, remember it, and tell the admins which setting to change."""
+
+    def __init__(self, message: str, new_chat_id: int) -> None:
+        super().__init__(message)
+        self.new_chat_id = new_chat_id
+
+
 class Messenger(Protocol):
     async def send(self, chat_id: int, reply: Reply) -> int:
         """Sends a message and returns its id."""

@@ -66,6 +66,10 @@ class MailTemporaryError(MailError):
     """Worth retrying later: no connection, a timeout, a disconnect, a 4xx reply."""
 
 
+class MailUnknownError(MailTemporaryError):
+    """A failure the classifier has no entry for: retried, and told to the admins at once."""
+
+
 class MailPermanentError(MailError):
     """Retrying will not help until someone changes something: a 5xx reply,
     refused recipients, bad credentials, a TLS setup the server does not match.
