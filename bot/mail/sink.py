@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, NamedTuple, Self
+from typing import Any, AnyStr, Literal, NamedTuple, Self
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
@@ -35,6 +35,12 @@ FaultCommand = Literal["MAIL", "RCPT", "DATA"]
 _FILE_UNSAFE = re.compile(r"[^A-Za-z0-9@._-]+")
 _COUNTER_PREFIX = re.compile(r"^(\d+)-")
 _REPLY_TEXT = re.compile(r"^[\x20-\x7e]*$")
+_UNICODE_ADDRESS = "553 5.6.7 Must declare SMTPUTF8 to send unicode address"
+_POSTFIX_WORDING = {
+    # aiosmtpd with enable_SMTPUTF8=False, on a command line with non-ASCII bytes.
+    "500 Error: strict ASCII mode": _UNICODE_ADDRESS,
+    "501 Error: SMTPUTF8 disabled": "555 5.5.4 Unsupported option: SMTPUTF8",
+}
 
 
 class ReceivedMessage(NamedTuple):
@@ -78,12 +84,20 @@ class SinkFaults:
     def refuse_recipient(
         self, pattern: str, code: int = 550, text: str = "5.1.1 Mailbox unavailable"
     ) -> None:
-        """Refuse every RCPT whose address matches the glob ``pattern`` (any case)."""
+        """Refuse every RCPT whose address matches the glob ``pattern`` (any case).
+
+        ``{address}`` in ``text`` becomes the refused address, as servers echo it.
+        """
         if not 400 <= code < 600:
             raise ValueError("a refusal needs a 4xx or 5xx code")
         if not _REPLY_TEXT.match(text):
             raise ValueError("reply text must be printable ASCII on one line")
         self._refused.append((pattern.lower(), f"{code} {text}"))
+
+    def deny_relay(self, pattern: str = "*") -> None:
+        """Refuse matching RCPTs as Postfix refuses a domain it will not relay to
+        (``smtpd_relay_restrictions`` ending in ``reject_unauth_destination``)."""
+        self.refuse_recipient(pattern, 554, "5.7.1 <{address}>: Relay access denied")
 
     def drop(self, command: FaultCommand = "DATA", *, times: int = 1) -> None:
         """Cut the connection, without a reply, at the next ``times`` ``command``\\ s."""
@@ -115,7 +129,7 @@ class SinkFaults:
         lowered = address.lower()
         for pattern, reply in self._refused:
             if fnmatch.fnmatchcase(lowered, pattern):
-                return reply
+                return reply.replace("{address}", address)
         return None
 
 
@@ -125,6 +139,12 @@ class SmtpSink:
     ``security`` is "starttls" (offer STARTTLS) or "tls" (TLS from the first
     byte); both need ``ssl_context``, a server-side context with its
     certificate loaded. With ``credentials`` a client must AUTH before MAIL.
+
+    ``smtputf8`` says whether the server offers SMTPUTF8 (RFC 6531); it is read
+    at each connection, so a test may switch it on a running sink. Either way a
+    non-ASCII address in MAIL or RCPT without the SMTPUTF8 parameter is refused
+    as Postfix refuses it (``553 5.6.7``); with it off, the parameter itself is
+    refused (``555 5.5.4``), as Postfix with ``smtputf8_enable = no`` does.
     """
 
     def __init__(
@@ -137,6 +157,7 @@ class SmtpSink:
         ssl_context: ssl.SSLContext | None = None,
         credentials: tuple[str, str] | None = None,
         hostname: str = "hotspot-desk-sink",
+        smtputf8: bool = True,
     ) -> None:
         if security != "none" and ssl_context is None:
             raise ValueError(f"security={security!r} needs an ssl_context")
@@ -147,6 +168,7 @@ class SmtpSink:
         self._ssl_context = ssl_context
         self._credentials = credentials
         self._hostname = hostname
+        self.smtputf8 = smtputf8
         self.faults = SinkFaults()
         self.messages: list[ReceivedMessage] = []
         self._server: asyncio.Server | None = None
@@ -224,7 +246,7 @@ class SmtpSink:
             on_lost=self._connections.discard,
             on_made=self._connections.add,
             hostname=self._hostname,
-            enable_SMTPUTF8=True,
+            enable_SMTPUTF8=self.smtputf8,
             tls_context=self._ssl_context if self._security == "starttls" else None,
             # aiosmtpd only knows about TLS it negotiated itself (STARTTLS);
             # on implicit TLS, and on the plain local demo, AUTH is allowed as is.
@@ -271,6 +293,13 @@ class _SinkSMTP(SMTP):
         self._on_lost(self)
         super().connection_lost(error)
 
+    async def push(self, status: AnyStr) -> None:
+        # aiosmtpd's own wording for SMTPUTF8 refusals, replaced by Postfix's
+        # (smtpd.c), so that what a client sees matches the server it stands for.
+        if isinstance(status, str):
+            status = _POSTFIX_WORDING.get(status, status)
+        await super().push(status)
+
     def close_now(self) -> asyncio.Task[None] | None:
         """Abort the connection; return the task serving it, if any."""
         transport = self.transport
@@ -301,6 +330,8 @@ class _Handler:
             return "530 5.7.0 Authentication required"
         if (reply := self._sink.faults._take_reply("MAIL")) is not None:
             return reply
+        if not address.isascii() and not envelope.smtp_utf8:
+            return _UNICODE_ADDRESS
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
@@ -317,6 +348,8 @@ class _Handler:
         faults = self._sink.faults
         if (reply := faults._refusal(address) or faults._take_reply("RCPT")) is not None:
             return reply
+        if not address.isascii() and not envelope.smtp_utf8:
+            return _UNICODE_ADDRESS
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
