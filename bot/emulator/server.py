@@ -5,6 +5,9 @@ Routes:
     ``/file/bot<token>/<path>``   downloads of files users sent (what getFile points to)
     ``/_emulator/...``            the control endpoints (see ``bot.emulator.control``)
 
+Anything else (another path, a HEAD or PUT request) is answered as api.telegram.org answers
+it: 404 with ``{"ok": false, "error_code": 404, "description": "Not Found"}``.
+
 The access log stays off: its lines would carry the bot token from the URL.
 """
 
@@ -18,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.emulator.api import BotApi
-from bot.emulator.errors import INTERNAL, METHOD_NOT_FOUND, UNAUTHORIZED, ApiError
+from bot.emulator.errors import INTERNAL, UNAUTHORIZED, ApiError
 from bot.emulator.params import read_params
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,12 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 60 * 1024 * 1024
 
 API_KEY: web.AppKey[BotApi] = web.AppKey("bot_api", BotApi)
+
+# Telegram's answer to a path that is no Bot API route (an unknown *method* is
+# "Not Found: method not found" instead, see bot.emulator.errors).
+PATH_NOT_FOUND = "Not Found"
+# The Bot API serves GET and POST only ("We support GET and POST HTTP methods").
+API_VERBS = ("GET", "POST")
 
 
 def _json(body: dict[str, Any], status: int = 200) -> web.Response:
@@ -76,14 +85,15 @@ async def _handle_file(request: web.Request) -> web.StreamResponse:
 
 
 async def _handle_unknown(request: web.Request) -> web.StreamResponse:
-    return _error(ApiError(404, METHOD_NOT_FOUND))
+    return _error(ApiError(404, PATH_NOT_FOUND))
 
 
 def build_app(api: BotApi, control: web.Application | None = None) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[API_KEY] = api
-    app.router.add_route("*", "/bot{token}/{method}", _handle_method)
-    app.router.add_get("/file/bot{token}/{path:.+}", _handle_file)
+    for verb in API_VERBS:
+        app.router.add_route(verb, "/bot{token}/{method}", _handle_method)
+    app.router.add_get("/file/bot{token}/{path:.+}", _handle_file, allow_head=False)
     if control is not None:
         app.add_subapp("/_emulator/", control)
     app.router.add_route("*", "/{tail:.*}", _handle_unknown)
