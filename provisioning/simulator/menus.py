@@ -369,7 +369,10 @@ def execute(state: RouterState, command: Command) -> list[Sentence]:
     if spec is None or command.verb not in spec.verbs:
         raise no_such_command()
     _refuse_unknown_words(command)
-    return VERBS[command.verb](state, spec, command)
+    replies = VERBS[command.verb](state, spec, command)
+    if command.verb in READ_VERBS and replies == [["!done"]] and state.system.answers_empty:
+        return [["!empty"], ["!done"]]
+    return replies
 
 
 def _refuse_unknown_words(command: Command) -> None:

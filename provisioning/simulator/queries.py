@@ -1,9 +1,12 @@
 """The `print` query words: a small stack machine, evaluated once per item.
 
-`?name=x` pushes whether the item's name is x, `?name` whether it has a name, `?-name` whether it
-has none, `?<name=x` / `?>name=x` compare, and `?#ops` combines the stack (`!` not, `&` and,
-`|` or, `.` duplicate the top). An item matches when every value left on the stack is true,
-so an empty query matches everything.
+As the RouterOS API manual defines them: `?name=x` and `?=name=x` (the documented form, which
+librouteros sends) push whether the item's name is x, `?name` whether it has a name, `?-name`
+whether it has none, `?<name=x` / `?>name=x` compare, and `?#ops` works on the stack, left to
+right: `!` not, `&` and, `|` or, `.` a copy of the top; a decimal index (0 is the top) pushes a
+copy of the value there, or, at the end of the word, replaces the whole stack with it (a `.`
+right after an index does nothing). An item matches when every value left on the stack is
+true, so an empty query matches everything.
 """
 
 from __future__ import annotations
@@ -28,7 +31,26 @@ def _compare(left: str, right: str) -> int:
 
 
 def _apply_ops(word: str, stack: list[bool]) -> None:
-    for op in word[1:]:
+    ops = word[1:]
+    position = 0
+    while position < len(ops):
+        op = ops[position]
+        if op.isdigit():
+            end = position
+            while end < len(ops) and ops[end].isdigit():
+                end += 1
+            index = int(ops[position:end])
+            if index >= len(stack):
+                raise _invalid(word)
+            value = stack[-1 - index]
+            if end == len(ops):
+                stack[:] = [value]
+            else:
+                stack.append(value)
+                if ops[end] == ".":
+                    end += 1
+            position = end
+            continue
         if op == "!":
             if not stack:
                 raise _invalid(word)
@@ -44,6 +66,7 @@ def _apply_ops(word: str, stack: list[bool]) -> None:
             stack.append(stack[-1])
         else:
             raise _invalid(word)
+        position += 1
 
 
 def _push(word: str, row: Row, stack: list[bool], normalize: Normalizer) -> None:
@@ -59,7 +82,10 @@ def _push(word: str, row: Row, stack: list[bool], normalize: Normalizer) -> None
         order = _compare(row[key], normalize(key, value))
         stack.append(order < 0 if word[0] == "<" else order > 0)
     elif "=" in word:
-        key, _, value = word.partition("=")
+        # `?=name=x` and `?name=x` are the same test.
+        key, _, value = word.removeprefix("=").partition("=")
+        if not key:
+            raise _invalid(word)
         stack.append(row.get(key) == normalize(key, value))
     elif word:
         stack.append(word in row)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -48,13 +49,15 @@ SERVER_DEFAULTS: Row = {
 }
 DEFAULT_PROFILE = "default"
 SINCE = "_since"
+# The first RouterOS version whose empty `print` answers `!empty`.
+EMPTY_REPLY_SINCE = (7, 18)
 
 
 @dataclass(frozen=True)
 class SystemInfo:
     """The fixed part of `/system/resource/print`."""
 
-    version: str = "7.15.3 (stable)"
+    version: str = "7.19.4 (stable)"
     build_time: str = "2024-07-24 10:39:00"
     board_name: str = "RB5009UG+S+"
     architecture_name: str = "arm64"
@@ -66,6 +69,13 @@ class SystemInfo:
     total_memory: str = "1073741824"
     free_hdd_space: str = "933896192"
     total_hdd_space: str = "1073741824"
+
+    @property
+    def answers_empty(self) -> bool:
+        """Whether a `print` that finds nothing answers `!empty` before `!done` (RouterOS 7.18+,
+        changelog: "console - put !empty sentence when API query returns nothing")."""
+        digits = re.match(r"(\d+)\.(\d+)", self.version)
+        return digits is not None and (int(digits[1]), int(digits[2])) >= EMPTY_REPLY_SINCE
 
 
 class RouterState:
