@@ -102,6 +102,10 @@ class Settings(BaseSettings):
 
     # Database
     database_url: str = "sqlite+aiosqlite:///./var/hotspot-desk.db"
+    # SQLite: how long one statement waits for another program's write lock (a backup).
+    database_busy_seconds: float = Field(default=5.0, gt=0, le=60)
+    # How long an update is tried again while the database is locked or unreachable.
+    database_retry_seconds: float = Field(default=30.0, ge=0, le=600)
 
     # Router (MikroTik RouterOS API)
     router_host: str = "127.0.0.1"

@@ -27,6 +27,7 @@ from bot.worker.scheduler import build_scheduler
 from bot.worker.sla_sweep import send_due_sla_alerts
 from bot.worker.sweeps import enqueue_expiries, send_digest_if_due
 from db.migrate import upgrade
+from db.transient import retry_transient
 from db.uow import Database
 from handlers.actors import StaffDirectory
 from handlers.form.definition import load_form
@@ -84,7 +85,7 @@ class Runtime:
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
-        self.db = Database(settings.database_url)
+        self.db = Database(settings.database_url, busy_seconds=settings.database_busy_seconds)
         self.ctx = desk_context(settings, self.db, self.clock)
         self.commands = StaffCommandBook()
         register_admin_commands(self.commands, self.ctx)
@@ -130,7 +131,15 @@ class Runtime:
         return self.channel.messenger
 
     async def handle(self, event: Inbound) -> Outcome:
-        outcome = await self.desk.handle(event)
+        """One inbound event, handled until its transaction committed: a locked or lost
+        database makes the whole handling start again (nothing goes out before the commit:
+        the replies are the outcome, side effects are outbox jobs), for up to
+        DATABASE_RETRY_SECONDS. Raises DatabaseUnavailable when it never committed."""
+        outcome = await retry_transient(
+            lambda: self.desk.handle(event),
+            budget=self.settings.database_retry_seconds,
+            what=f"update from chat {event.chat_id}",
+        )
         if outcome.wake_worker:
             self.worker.wake()
         return outcome

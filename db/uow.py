@@ -8,7 +8,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from db.engine import make_engine, make_sessionmaker
+from db.engine import DEFAULT_BUSY_SECONDS, make_engine, make_sessionmaker
 from db.repositories.accounts import AccountRepository
 from db.repositories.applicants import ApplicantRepository
 from db.repositories.dialog import AttachmentRepository, HandoffRepository
@@ -61,9 +61,14 @@ class UnitOfWork:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    """The engine, its sessions and (on SQLite) the in-process write gate.
+
+    `busy_seconds` is how long one SQLite statement waits for another program's write lock.
+    """
+
+    def __init__(self, url: str, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> None:
         self.url = url
-        self.engine: AsyncEngine = make_engine(url)
+        self.engine: AsyncEngine = make_engine(url, busy_seconds=busy_seconds)
         self.sessions: async_sessionmaker[AsyncSession] = make_sessionmaker(self.engine)
         # SQLite has one writer at a time and makes the others sleep-and-retry, which
         # collapses throughput under load; queueing units in the process is far cheaper.

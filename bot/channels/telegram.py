@@ -29,6 +29,7 @@ from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryEr
 from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply, Upload
 from bot.dialog.staff_commands import StaffCommandBook
 from bot.texts.catalog import Catalog, plain
+from db.transient import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -224,6 +225,13 @@ def _classify(error: TelegramError) -> Exception:
     return MessengerTemporaryError(str(error))
 
 
+def apology_key(error: BaseException | None) -> str:
+    """The text for a person whose update failed: "not saved, send it again" when the
+    database never took it (its transaction rolled back), else the generic apology, which
+    never claims the message was kept."""
+    return "error.not_saved" if isinstance(error, DatabaseUnavailable) else "error.internal"
+
+
 class TelegramChannel:
     def __init__(
         self,
@@ -352,7 +360,7 @@ class TelegramChannel:
             )
             try:
                 await self.messenger.send(
-                    update.effective_chat.id, Reply(self.texts.t(language, "error.internal"))
+                    update.effective_chat.id, Reply(self.texts.t(language, apology_key(error)))
                 )
             except Exception:
                 log.warning("could not tell the user about the failure")

@@ -1,0 +1,22 @@
+"""The bot as one application: start-up, settings, logs and the database under strain."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.demo.stage import LocalStage
+
+GUEST = 4001
+
+# A busy database is retried quickly here, so a held lock costs the tests seconds.
+QUICK_DATABASE = {"database_busy_seconds": 0.2, "database_retry_seconds": 1.5}
+
+
+@pytest.fixture
+async def stage(tmp_path: Path, sqlite_url: str) -> AsyncIterator[LocalStage]:
+    async with LocalStage(tmp_path, database_url=sqlite_url, **QUICK_DATABASE) as running:
+        running.emulator.add_user(GUEST, "Siti", "Aminah", username="siti")
+        yield running
