@@ -1,6 +1,8 @@
 """Validation of one form answer: the canonical value to store, or the reason it was refused.
 
 Reasons are catalog keys (with parameters) so the dialog can say them in the applicant's language.
+Every answer is normalised first (`handlers.typed`: digits of any script as ASCII, NFKC, invisible
+marks removed), and the checks use ASCII classes, so the value stored is the value checked.
 """
 
 from __future__ import annotations
@@ -11,18 +13,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import phonenumbers
-from babel.dates import get_month_names
 from email_validator import EmailNotValidError, validate_email
 
+from handlers.form.dates import WrongWeekday, read_date
+from handlers.form.dates import parse_date as parse_date
 from handlers.form.definition import Field
+from handlers.typed import normalise
 
 MAX_INPUT = 1000
-_NIK = re.compile(r"^\d{16}$")
+_NIK = re.compile(r"^[0-9]{16}$")
+_DIGITS = re.compile(r"^[0-9]+$")
 _PASSPORT = re.compile(r"^[A-Z][A-Z0-9]{5,8}$")
+# A letter of any script: a word character that is no digit (of any script) and no underscore.
 _NAME_CHARS = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]*)*\.?$")
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_WORD_DATE = re.compile(r"^(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{4})$")
+_INTEGER = re.compile(r"^[0-9]{1,6}$")
 
 
 @dataclass(frozen=True)
@@ -44,17 +48,6 @@ class Limits:
     today: date
     category_max_days: int
     choices: tuple[str, ...] = ()
-
-
-def _month_lookup() -> dict[str, int]:
-    months: dict[str, int] = {}
-    for locale in ("id", "en"):
-        for width in ("wide", "abbreviated"):
-            for number, name in get_month_names(width, locale=locale).items():
-                months[name.lower().rstrip(".")] = number
-    # Common Indonesian short forms that CLDR spells differently.
-    months.update({"agt": 8, "agu": 8, "ags": 8, "sept": 9, "nop": 11, "des": 12, "peb": 2})
-    return months
 
 
 def _clean(text: str) -> str:
@@ -81,7 +74,7 @@ def check_name(text: str, spec: Field, _limits: Limits) -> Verdict:
 
 def check_identity(text: str, _spec: Field, _limits: Limits) -> Verdict:
     compact = re.sub(r"[\s.\-]", "", text).upper()
-    if compact.isdigit():
+    if _DIGITS.match(compact):
         if _NIK.match(compact) and compact[:2] != "00":
             return Accepted(compact)
         return Rejected("invalid.nik")
@@ -123,30 +116,11 @@ def check_choice(text: str, spec: Field, limits: Limits) -> Verdict:
     return problem or Accepted(value)
 
 
-def parse_date(text: str) -> date | None:
-    value = _clean(text).lower()
-    for pattern, order in ((_NUMERIC_DATE, "dmy"), (_ISO_DATE, "ymd")):
-        match = pattern.match(value)
-        if match:
-            parts = dict(zip(order, (int(group) for group in match.groups()), strict=True))
-            try:
-                return date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                return None
-    match = _WORD_DATE.match(value)
-    if match:
-        month = _month_lookup().get(match.group(2).rstrip("."))
-        if month is None:
-            return None
-        try:
-            return date(int(match.group(3)), month, int(match.group(1)))
-        except ValueError:
-            return None
-    return None
-
-
 def check_date(text: str, spec: Field, limits: Limits) -> Verdict:
-    parsed = parse_date(text)
+    parsed = read_date(text, limits.today)
+    if isinstance(parsed, WrongWeekday):
+        shown = f"{parsed.day.day}/{parsed.day.month}/{parsed.day.year}"
+        return Rejected("invalid.date_weekday", {"weekday": parsed.weekday.title(), "date": shown})
     if parsed is None:
         return Rejected("invalid.date")
     if parsed < limits.today:
@@ -162,7 +136,7 @@ def check_integer(text: str, spec: Field, limits: Limits) -> Verdict:
     high = limits.category_max_days if spec.max == "category" else spec.max
     assert high is None or isinstance(high, int)
     value = text.strip()
-    if not re.fullmatch(r"\d{1,6}", value):
+    if not _INTEGER.match(value):
         return Rejected("invalid.integer", {"min": low, "max": high if high is not None else low})
     number = int(value)
     if number < low or (high is not None and number > high):
@@ -188,8 +162,14 @@ CHECKS = {
 
 
 def validate(text: str, spec: Field, limits: Limits) -> Verdict:
-    if not text or not text.strip():
-        return Rejected("invalid.empty")
+    """The canonical value of `text` as the answer to `spec`, or why it is refused.
+
+    The text is normalised first (`handlers.typed.normalise`), so `٣` and `３` are `3` and a
+    pasted right-to-left mark is no part of a NIK; longer than `MAX_INPUT` characters is refused.
+    """
     if len(text) > MAX_INPUT:
         return Rejected("invalid.too_long", {"max": MAX_INPUT})
+    text = normalise(text)
+    if not text:
+        return Rejected("invalid.empty")
     return CHECKS[spec.type](text, spec, limits)
