@@ -18,9 +18,7 @@ from provisioning.router import (
     RouterTemporaryError,
     UserSpec,
 )
-
-# The router's words for a name that is already used on that hotspot server.
-DUPLICATE_NAME_TRAP = "already have user with this name"
+from provisioning.router_traps import Verdict
 
 
 class NameTakenError(RouterPermanentError):
@@ -69,7 +67,7 @@ async def ensure_user(client: RouterClient, spec: UserSpec, ticket_number: str) 
     try:
         router_id = await client.add_user(spec)
     except RouterPermanentError as error:
-        if DUPLICATE_NAME_TRAP not in (error.router_message or ""):
+        if error.verdict is not Verdict.DUPLICATE:
             raise
         # Someone (maybe our own earlier attempt, whose reply was lost) added it since we looked.
         existing = await client.find_user(spec.name)

@@ -11,6 +11,7 @@ timeouts), and may re-create a derived one at any time by deleting it.
 from __future__ import annotations
 
 from provisioning.router import RouterClient, RouterPermanentError
+from provisioning.router_traps import Verdict
 
 # What a derived profile copies from its category profile; `shared-users` is set.
 COPIED = (
@@ -30,7 +31,6 @@ COPIED = (
     "on-login",
     "on-logout",
 )
-DUPLICATE_PROFILE_TRAP = "already have profile with this name"
 
 
 class MissingProfileError(RouterPermanentError):
@@ -64,7 +64,7 @@ async def ensure_profile(client: RouterClient, profile: str, devices: int) -> st
             await client.add_profile(name, properties)
         except RouterPermanentError as error:
             # Another worker made it between our look and our add: that one will do.
-            if DUPLICATE_PROFILE_TRAP not in (error.router_message or ""):
+            if error.verdict is not Verdict.DUPLICATE:
                 raise
     elif existing.get("shared-users") != wanted:
         await client.set_profile(existing["id"], {"shared-users": wanted})

@@ -5,10 +5,14 @@ first use, is kept behind a lock and every call runs in a worker thread (`asynci
 so the event loop never waits on the router. After any connection or parsing failure the
 connection is dropped, so that the next call (usually the outbox job's retry) reconnects.
 
-Errors come in two kinds, which is what a retrying caller needs to know:
-`RouterTemporaryError` (unreachable, reset, timed out, garbled: try again later) and
-`RouterPermanentError` (the router understood and said no: login refused, unknown profile,
-duplicate name...; retrying the same request will not help).
+Errors come in three kinds, which is what a retrying caller needs to know:
+`RouterTemporaryError` (unreachable, reset, timed out, interrupted, session ended: try again
+later), `RouterPermanentError` (the router understood and said no: login refused, unknown
+profile, duplicate name, missing rights...; retrying the same request will not help) and
+`RouterUnknownError` (a temporary error for what the classifier does not know: a `!trap` or
+`!fatal` text missing from `provisioning.router_traps.TRAP_TABLE`, or a reply routeros-api
+could not read). The router's texts are sorted by that one table; `verdict` on each error
+says which entry matched, so callers test `error.verdict`, never the wording.
 
 No error raised here carries a password: routeros-api puts the whole command sentence, with
 `=password=`, into its own exception messages, so those are never chained or repeated.
@@ -28,6 +32,8 @@ from typing import Any, TypeVar
 import routeros_api
 from routeros_api import exceptions as ros_errors
 
+from provisioning.router_traps import Verdict, classify
+
 T = TypeVar("T")
 
 API_PORT = 8728
@@ -41,18 +47,24 @@ RESOURCE_MENU = "/system/resource"
 
 # Only what HotspotUser needs; never the password, so it never travels back over the wire.
 USER_PROPLIST = ".id,name,profile,comment,email,disabled,server,limit-uptime"
-NO_SUCH_ITEM = "no such item"
+# routeros-api cannot parse a `!fatal` sentence: the router's text there is a bare word, not
+# `=key=value`, and the parser gives up on it with this message, carrying the word.
+MALFORMED_WORD = "Malformed attribute %s"
 
 
 class RouterError(Exception):
     """Something went wrong talking to the router.
 
-    `router_message` is the router's own `!trap` text when there was one (never a password).
+    `router_message` is the router's own `!trap` or `!fatal` text when there was one (never a
+    password); `verdict` is what `provisioning.router_traps.classify` made of it.
     """
 
-    def __init__(self, message: str, router_message: str | None = None) -> None:
+    def __init__(
+        self, message: str, router_message: str | None = None, verdict: Verdict | None = None
+    ) -> None:
         super().__init__(message)
         self.router_message = router_message
+        self.verdict = verdict
 
 
 class RouterTemporaryError(RouterError):
@@ -158,6 +170,50 @@ def _trap_text(error: ros_errors.RouterOsApiCommunicationError) -> str:
     if isinstance(original, bytes):
         return original.decode("utf-8", "replace")
     return str(original)
+
+
+def router_said(text: str, *, ended: bool = False, at_login: bool = False) -> RouterError:
+    """The error for a router's own text: a `!trap` message, or with `ended` a `!fatal` one.
+
+    The class follows `classify(text)`: LOGIN_REFUSED -> RouterLoginError, TEMPORARY ->
+    RouterTemporaryError, UNKNOWN -> RouterUnknownError, anything else RouterPermanentError.
+    The message always quotes the text, so an alert says what the router said.
+    """
+    verdict = classify(text)
+    said = "ended the session" if ended else "said"
+    if verdict is Verdict.LOGIN_REFUSED:
+        return RouterLoginError(f"router login refused: {text}", text, verdict)
+    if verdict is Verdict.TEMPORARY:
+        return RouterTemporaryError(f"router {said} (temporary): {text}", text, verdict)
+    if verdict is Verdict.UNKNOWN:
+        return RouterUnknownError(f"router {said} something unrecognised: {text}", text, verdict)
+    if at_login:
+        return RouterPermanentError(f"router refused the API login: {text}", text, verdict)
+    return RouterPermanentError(f"router refused: {text}", text, verdict)
+
+
+def _fatal_text(error: BaseException) -> str | None:
+    """The router's `!fatal` text, when routeros-api stumbled over one."""
+    if (
+        isinstance(error, ros_errors.RouterOsApiParsingError)
+        and len(error.args) == 2
+        and error.args[0] == MALFORMED_WORD
+        and isinstance(error.args[1], bytes)
+    ):
+        return error.args[1].decode("utf-8", "replace")
+    return None
+
+
+def _broken(error: BaseException, *, connecting: bool = False) -> RouterError:
+    """The error for a conversation that broke: the router ended it, the link failed (both
+    temporary, unless the router's `!fatal` text is unknown), or a reply was not understood."""
+    fatal = _fatal_text(error)
+    if fatal is not None:
+        return router_said(fatal, ended=True, at_login=connecting)
+    doing = "cannot connect to router" if connecting else "router connection failed"
+    if isinstance(error, ros_errors.RouterOsApiConnectionError | OSError):
+        return RouterTemporaryError(f"{doing} ({_failure(error)})")
+    return RouterUnknownError(f"{doing}: reply not understood ({_failure(error)})")
 
 
 def _failure(error: BaseException) -> str:
@@ -276,11 +332,10 @@ class RouterClient:
                 return operation(api, *args)
             except ros_errors.RouterOsApiCommunicationError as error:
                 # A !trap: the router answered in full, so the connection stays usable.
-                text = _trap_text(error)
-                failure = RouterPermanentError(f"router refused: {text}", text)
+                failure = router_said(_trap_text(error))
             except (ros_errors.RouterOsApiError, OSError) as error:
                 self._disconnect()
-                failure = RouterTemporaryError(f"router connection failed ({_failure(error)})")
+                failure = _broken(error)
             except BaseException:
                 self._disconnect()
                 raise
@@ -309,14 +364,13 @@ class RouterClient:
         try:
             api = pool.get_api()
         except ros_errors.RouterOsApiCommunicationError as error:
-            text = _trap_text(error)
-            failure = RouterLoginError(f"router login refused: {text}", text)
+            failure = router_said(_trap_text(error), at_login=True)
         except ssl.SSLCertVerificationError as error:
             failure = RouterPermanentError(
                 f"router TLS certificate not trusted ({error.verify_message}); see RouterConfig"
             )
         except (ros_errors.RouterOsApiError, OSError) as error:
-            failure = RouterTemporaryError(f"cannot connect to router ({_failure(error)})")
+            failure = _broken(error, connecting=True)
         else:
             _send_small_writes_at_once(pool)
             self._pool, self._api = pool, api
@@ -363,7 +417,7 @@ class RouterClient:
                 try:
                     cls._call(api, menu, "remove", {".id": row["id"]})
                 except ros_errors.RouterOsApiCommunicationError as error:
-                    if _trap_text(error) != NO_SUCH_ITEM:
+                    if classify(_trap_text(error)) is not Verdict.GONE:
                         raise
                 else:
                     removed += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.dialog.context import DeskContext
 from bot.worker.common import job_ticket
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.worker.errors import JobPermanentError, JobTemporaryError, JobUnknownError
 from db.models import HotspotAccount, OutboxJob, Ticket
 from db.uow import UnitOfWork
 from handlers import fulfilment
@@ -33,6 +33,7 @@ from provisioning.router import (
     RouterError,
     RouterPermanentError,
     RouterTemporaryError,
+    RouterUnknownError,
     UserSpec,
 )
 
@@ -44,6 +45,11 @@ RENAME_TRIES = 3
 
 
 def router_failure(error: RouterError) -> JobTemporaryError | JobPermanentError:
+    """The job error for a router error: unknown -> JobUnknownError (retried and told to the
+    admins at once), temporary -> JobTemporaryError, permanent -> JobPermanentError. The text
+    carries the router's own words (`RouterError` texts never hold a password)."""
+    if isinstance(error, RouterUnknownError):
+        return JobUnknownError(f"router: {error}")
     if isinstance(error, RouterTemporaryError):
         return JobTemporaryError(f"router: {error}")
     return JobPermanentError(f"router: {error}")
@@ -198,6 +204,7 @@ class AccountJobs:
                     {"event": "extended", "account_id": account.id},
                     uow.now,
                     ticket_id=ticket.id,
+                    chat_id=ticket.applicant.chat_id,
                 )
 
     async def _start_round(self, job: OutboxJob, account_id: int) -> None:
@@ -249,5 +256,6 @@ class AccountJobs:
                     {"event": "revoked", "account_id": account.id},
                     uow.now,
                     ticket_id=account.ticket_id,
+                    chat_id=await uow.outbox.applicant_chat(account.ticket_id),
                 )
         log.info("ticket %s: hotspot user %s stopped on the router", number, username)

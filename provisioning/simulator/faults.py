@@ -6,7 +6,9 @@ fire for as long as they are set. Tests set them directly: `sim.faults.drop_mid_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from provisioning.simulator.traps import LOGIN_FAILED, Trap
 
 
 @dataclass
@@ -17,6 +19,15 @@ class Faults:
     # Answer a right login with "invalid user name or password", as a changed password would.
     refuse_login: int = 0
     refuse_login_always: bool = False
+    # The router's words for a refused login ("cannot log in" when the address or the
+    # user's group is not allowed).
+    login_refusal: str = LOGIN_FAILED
+    # The next logged-in commands are each answered with one of these `!trap`s instead, as a
+    # busy router answers ("interrupted", "action timed out - try again ... (13)").
+    traps: list[Trap] = field(default_factory=list)
+    # The next sentences (a login too) are each answered `!fatal <text>`, then the router
+    # hangs up ("session terminated on request", "too many commands before login").
+    fatal: list[str] = field(default_factory=list)
     # Write the first sentence of a reply (or half of a one-sentence reply), then close;
     # login replies are spared, so the fault hits the command a test aims at.
     drop_mid_reply: int = 0
@@ -41,6 +52,12 @@ class Faults:
             return True
         return False
 
+    def take_trap(self) -> Trap | None:
+        return self.traps.pop(0) if self.traps else None
+
+    def take_fatal(self) -> str | None:
+        return self.fatal.pop(0) if self.fatal else None
+
     def take_drop_mid_reply(self) -> bool:
         if self.drop_mid_reply > 0:
             self.drop_mid_reply -= 1
@@ -58,6 +75,9 @@ class Faults:
         self.refuse_connections_always = False
         self.refuse_login = 0
         self.refuse_login_always = False
+        self.login_refusal = LOGIN_FAILED
+        self.traps.clear()
+        self.fatal.clear()
         self.drop_mid_reply = 0
         self.lose_add_reply = 0
         self.reply_delay = 0.0

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from provisioning.simulator.faults import Faults
-from provisioning.simulator.menus import Sentence, execute
+from provisioning.simulator.menus import READ_VERBS, Sentence, execute
 from provisioning.simulator.protocol import (
     Command,
     ProtocolError,
@@ -30,9 +30,10 @@ from provisioning.simulator.protocol import (
 from provisioning.simulator.state import RouterState, SystemInfo
 from provisioning.simulator.tables import visible
 from provisioning.simulator.traps import (
-    LOGIN_FAILED,
+    NOT_ENOUGH_PERMISSIONS,
     NOT_LOGGED_IN,
     SESSION_TERMINATED,
+    TOO_MANY_BEFORE_LOGIN,
     Trap,
 )
 
@@ -41,6 +42,9 @@ logger = logging.getLogger(__name__)
 # Far above any real sentence, low enough that a stray client cannot make us allocate gigabytes.
 DEFAULT_MAX_WORD_LENGTH = 64 * 1024 * 1024
 CLOSE_GRACE_SECONDS = 1.0
+# RouterOS answers four refused logins on one connection with a `!trap` each and the fifth
+# sentence before a login with `!fatal too many commands before login`, then hangs up.
+MAX_SENTENCES_BEFORE_LOGIN = 4
 
 
 @dataclass
@@ -58,6 +62,7 @@ class SimulatorStats:
 @dataclass
 class _Session:
     logged_in: bool = False
+    sentences_before_login: int = 0
 
 
 @dataclass
@@ -107,8 +112,12 @@ class RouterSimulator:
         *,
         system: SystemInfo | None = None,
         max_word_length: int = DEFAULT_MAX_WORD_LENGTH,
+        read_only: bool = False,
     ) -> None:
         self.host = host
+        # The API user's group has `read` but not `write`: every change is refused with
+        # "not enough permissions (9)", as RouterOS refuses it.
+        self.read_only = read_only
         self.faults = Faults()
         self.stats = SimulatorStats()
         self._requested_port = port
@@ -281,6 +290,13 @@ class RouterSimulator:
                 return
 
     def _answer(self, command: Command, session: _Session) -> _Outcome:
+        fatal = self.faults.take_fatal()
+        if fatal is not None:
+            return _Outcome([["!fatal", fatal]], close=True)
+        if not session.logged_in:
+            session.sentences_before_login += 1
+            if session.sentences_before_login > MAX_SENTENCES_BEFORE_LOGIN:
+                return _Outcome([["!fatal", TOO_MANY_BEFORE_LOGIN]], close=True)
         if command.path == "/login":
             return self._login(command, session)
         if not session.logged_in:
@@ -291,6 +307,11 @@ class RouterSimulator:
             # Every command here finishes before the next is read: nothing is left to cancel.
             return _Outcome([["!done"]])
         try:
+            trap = self.faults.take_trap()
+            if trap is not None:
+                raise trap
+            if self.read_only and command.verb not in READ_VERBS:
+                raise Trap(NOT_ENOUGH_PERMISSIONS)
             sentences = execute(self._state, command)
         except Trap as trap:
             return _Outcome(_trap_sentences(trap))
@@ -312,7 +333,8 @@ class RouterSimulator:
         )
         if not accepted:
             self.stats.failed_logins += 1
-            return _Outcome(_trap_sentences(Trap(LOGIN_FAILED)), close=True)
+            # The router keeps the connection for another try (see MAX_SENTENCES_BEFORE_LOGIN).
+            return _Outcome(_trap_sentences(Trap(self.faults.login_refusal)))
         session.logged_in = True
         self.stats.logins += 1
         return _Outcome([["!done"]])

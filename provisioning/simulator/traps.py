@@ -26,13 +26,27 @@ class Trap(Exception):
 
 
 LOGIN_FAILED = "invalid user name or password (6)"
+LOGIN_NOT_ALLOWED = "cannot log in"
 NOT_LOGGED_IN = "not logged in"
 SESSION_TERMINATED = "session terminated on request"
+# `!fatal` on the fifth sentence of a session that has not logged in (four refused logins).
+TOO_MANY_BEFORE_LOGIN = "too many commands before login"
+# A user whose group lacks the `write` (or `api`) policy.
+NOT_ENOUGH_PERMISSIONS = "not enough permissions (9)"
+INTERRUPTED = "interrupted"
+ACTION_TIMED_OUT = (
+    "action timed out - try again, if error continues contact MikroTik support "
+    "and send a supout file (13)"
+)
 NO_SUCH_COMMAND = "no such command"
 NO_SUCH_ITEM = "no such item"
 DUPLICATE_USER = "failure: already have user with this name for this server"
 DUPLICATE_PROFILE = "failure: already have profile with this name"
 DEFAULT_PROFILE_REMOVAL = "failure: default profile can not be removed"
+
+
+def interrupted() -> Trap:
+    return Trap(INTERRUPTED, TrapCategory.INTERRUPTED)
 
 
 def no_such_command() -> Trap:

@@ -30,7 +30,7 @@ async def test_login_with_the_right_password(sim: RouterSimulator) -> None:
     assert (sim.stats.logins, sim.stats.connections) == (1, 1)
 
 
-async def test_wrong_password_is_trapped_then_the_connection_closed(
+async def test_wrong_password_is_trapped_and_the_fifth_sentence_is_fatal(
     sim: RouterSimulator, open_raw: OpenRaw
 ) -> None:
     def login() -> None:
@@ -44,14 +44,26 @@ async def test_wrong_password_is_trapped_then_the_connection_closed(
         await asyncio.to_thread(login)
     assert caught.value.original_message == b"invalid user name or password (6)"
 
+    # As RouterOS: each refused login is a !trap on a connection that stays open, until the
+    # fifth sentence before a login, which is !fatal.
     raw = await open_raw()
-    replies = await raw.call("/login", "=name=admin", "=password=nope", ".tag=1")
-    assert replies == [
-        ["!trap", ".tag=1", "=message=invalid user name or password (6)"],
-        ["!done", ".tag=1"],
-    ]
+    for attempt in range(1, 5):
+        replies = await raw.call("/login", "=name=admin", "=password=nope", f".tag={attempt}")
+        assert replies == [
+            ["!trap", f".tag={attempt}", "=message=invalid user name or password (6)"],
+            ["!done", f".tag={attempt}"],
+        ]
+    replies = await raw.call("/login", "=name=admin", f"=password={PASSWORD}")
+    assert replies == [["!fatal", "too many commands before login"]]
     assert await raw.at_eof()
-    assert sim.stats.failed_logins == 2
+    assert sim.stats.failed_logins == 5
+
+    raw = await open_raw()
+    assert await raw.call("/login", "=name=admin", "=password=nope") == [
+        ["!trap", "=message=invalid user name or password (6)"],
+        ["!done"],
+    ]
+    await raw.login()
 
 
 async def test_commands_before_login_are_fatal(sim: RouterSimulator, open_raw: OpenRaw) -> None:
