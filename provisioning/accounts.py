@@ -8,6 +8,7 @@ the ticket number in its comment: the router keeps nothing else that links it to
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,8 +85,21 @@ async def _adopt(
 ) -> EnsureResult:
     if not carries_ticket(user.comment, ticket_number):
         raise NameTakenError(spec.name, ticket_number)
-    await client.set_password(user.router_id, spec.password)
+    if not await _unless_gone(client.set_password(user.router_id, spec.password)):
+        raise RouterTemporaryError("the user vanished from the router while being taken over")
     return EnsureResult(router_id=user.router_id, created=False)
+
+
+async def _unless_gone(change: Awaitable[None]) -> bool:
+    """Make one change to a user; False when the router says the user is gone ("no such
+    item": removed by hand between our look-up and the change)."""
+    try:
+        await change
+    except RouterPermanentError as error:
+        if error.verdict is not Verdict.GONE:
+            raise
+        return False
+    return True
 
 
 async def expire_user(
@@ -101,13 +115,14 @@ async def expire_user(
         return False
     if ticket_number is not None and not carries_ticket(user.comment, ticket_number):
         return False
+    # A user removed by hand meanwhile is stopped too; its sessions still go.
     if not user.disabled:
-        await client.disable_user(user.router_id)
+        await _unless_gone(client.disable_user(user.router_id))
     # Sessions go even when the user was already disabled: a disable leaves them running.
     # A removal too comes after them, so no device can log in again in between.
     await client.drop_sessions(name)
     if remove:
-        await client.remove_user(user.router_id)
+        await _unless_gone(client.remove_user(user.router_id))
     return True
 
 
@@ -118,8 +133,10 @@ async def renew_user(
     user = await client.find_user(name)
     if user is None or not carries_ticket(user.comment, ticket_number):
         return None
-    if user.comment != comment:
-        await client.set_comment(user.router_id, comment)
-    if user.disabled:
-        await client.enable_user(user.router_id)
+    if user.comment != comment and not await _unless_gone(
+        client.set_comment(user.router_id, comment)
+    ):
+        return None
+    if user.disabled and not await _unless_gone(client.enable_user(user.router_id)):
+        return None
     return user

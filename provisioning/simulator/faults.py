@@ -25,6 +25,9 @@ class Faults:
     # The next logged-in commands are each answered with one of these `!trap`s instead, as a
     # busy router answers ("interrupted", "action timed out - try again ... (13)").
     traps: list[Trap] = field(default_factory=list)
+    # The same for one command only, by its path: {"/ip/hotspot/user/disable": [no_such_item()]}
+    # shows a user removed by hand between a look-up and a change.
+    command_traps: dict[str, list[Trap]] = field(default_factory=dict)
     # The next sentences (a login too) are each answered `!fatal <text>`, then the router
     # hangs up ("session terminated on request", "too many commands before login").
     fatal: list[str] = field(default_factory=list)
@@ -52,7 +55,10 @@ class Faults:
             return True
         return False
 
-    def take_trap(self) -> Trap | None:
+    def take_trap(self, path: str) -> Trap | None:
+        aimed = self.command_traps.get(path)
+        if aimed:
+            return aimed.pop(0)
         return self.traps.pop(0) if self.traps else None
 
     def take_fatal(self) -> str | None:
@@ -77,6 +83,7 @@ class Faults:
         self.refuse_login_always = False
         self.login_refusal = LOGIN_FAILED
         self.traps.clear()
+        self.command_traps.clear()
         self.fatal.clear()
         self.drop_mid_reply = 0
         self.lose_add_reply = 0

@@ -307,7 +307,7 @@ class RouterSimulator:
             # Every command here finishes before the next is read: nothing is left to cancel.
             return _Outcome([["!done"]])
         try:
-            trap = self.faults.take_trap()
+            trap = self.faults.take_trap(command.path)
             if trap is not None:
                 raise trap
             if self.read_only and command.verb not in READ_VERBS:

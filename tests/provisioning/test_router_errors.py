@@ -10,6 +10,7 @@ import pytest
 
 from bot.worker.account_jobs import router_failure
 from bot.worker.errors import JobPermanentError, JobTemporaryError, JobUnknownError
+from provisioning.accounts import ensure_user, expire_user, renew_user
 from provisioning.router import (
     RouterClient,
     RouterConfig,
@@ -22,7 +23,7 @@ from provisioning.router import (
 )
 from provisioning.router_traps import Verdict, classify
 from provisioning.simulator import RouterSimulator, Trap
-from provisioning.simulator.traps import ACTION_TIMED_OUT, interrupted
+from provisioning.simulator.traps import ACTION_TIMED_OUT, interrupted, no_such_item
 from tests.provisioning.helpers import HOST, PASSWORD, USERNAME
 
 SECRET = "Xy7pQ2mN4k"
@@ -180,4 +181,38 @@ async def test_a_connection_error_is_temporary_not_unknown(sim: RouterSimulator)
     client = RouterClient(RouterConfig(host=HOST, port=port, username=USERNAME, password=PASSWORD))
     with pytest.raises(RouterTemporaryError) as caught:
         await client.resource()
+    assert not isinstance(caught.value, RouterUnknownError)
+
+
+# A user removed by hand between a look-up and a change: the router says "no such item".
+
+TICKET = "HS-2026-000001"
+
+
+async def test_expiry_of_a_user_removed_meanwhile_still_drops_its_sessions(
+    sim: RouterSimulator, client: RouterClient
+) -> None:
+    sim.add_user(spec().name, "pw", profile="tamu", comment=TICKET)
+    sim.add_active_session(spec().name, "10.5.50.2", "AA:BB:CC:DD:EE:01")
+    sim.faults.command_traps["/ip/hotspot/user/disable"] = [no_such_item()]
+    sim.faults.command_traps["/ip/hotspot/user/remove"] = [no_such_item()]
+    assert await expire_user(client, spec().name, TICKET, remove=True) is True
+    assert sim.active_sessions == []
+
+
+async def test_renewal_of_a_user_removed_meanwhile_says_it_is_gone(
+    sim: RouterSimulator, client: RouterClient
+) -> None:
+    sim.add_user(spec().name, "pw", profile="tamu", comment=TICKET, disabled=True)
+    sim.faults.command_traps["/ip/hotspot/user/set"] = [no_such_item()]
+    assert await renew_user(client, spec().name, TICKET, f"{TICKET} until 2026-12-31") is None
+
+
+async def test_taking_over_a_user_removed_meanwhile_is_temporary(
+    sim: RouterSimulator, client: RouterClient
+) -> None:
+    sim.add_user(spec().name, "pw", profile="tamu", comment=TICKET)
+    sim.faults.command_traps["/ip/hotspot/user/set"] = [no_such_item()]
+    with pytest.raises(RouterTemporaryError) as caught:
+        await ensure_user(client, spec(), TICKET)
     assert not isinstance(caught.value, RouterUnknownError)
