@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, time
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -291,6 +292,10 @@ class Settings(BaseSettings):
     def _sender_has_address(cls, value: str) -> str:
         if not re.search(r"[^@\s<]+@[^@\s>]+", value):
             raise ValueError("must contain an email address")
+        if not parseaddr(value)[1].rpartition("@")[0].isascii():
+            # Every email would need SMTPUTF8 at every relay; the domain may be
+            # international (it is sent in its ASCII form), the local part may not.
+            raise ValueError("the part before @ must be ASCII")
         return value
 
     @property

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+import idna
+
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _DOTS = re.compile(r"\.{2,}")
 _KEY_MAX = 64
@@ -80,8 +82,9 @@ def build_message(
 
 def _normalise_domain(domain: str) -> str:
     try:
-        ascii_domain = domain.strip().rstrip(".").encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
+        # IDNA 2008 (the idna package), as for addresses: Python's own codec is IDNA 2003.
+        ascii_domain = idna.encode(domain.strip().rstrip("."), uts46=True).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as exc:
         raise ValueError(f"not a domain name: {domain!r}") from exc
     if not _DOMAIN.match(ascii_domain):
         raise ValueError(f"not a domain name: {domain!r}")

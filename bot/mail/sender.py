@@ -5,13 +5,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from typing import Literal, get_args
 
 import aiosmtplib
+
+from bot.mail.addresses import needs_smtputf8, wire_address, wire_message
+from bot.mail.smtp_errors import MailError as MailError
+from bot.mail.smtp_errors import MailPermanentError as MailPermanentError
+from bot.mail.smtp_errors import MailTemporaryError as MailTemporaryError
+from bot.mail.smtp_errors import MailUnknownError as MailUnknownError
+from bot.mail.smtp_errors import classify, refusal
 
 log = logging.getLogger(__name__)
 
@@ -40,40 +46,12 @@ class SmtpConfig:
             raise ValueError("username and password go together")
         if self.timeout <= 0:
             raise ValueError("timeout must be positive")
-        if not parseaddr(self.sender)[1]:
+        address = parseaddr(self.sender)[1]
+        if not address:
             raise ValueError("sender must be an email address")
-
-
-class MailError(Exception):
-    """Sending failed. ``code`` is the SMTP reply code when the server gave one.
-
-    ``refused`` maps each refused recipient address to its (code, text) reply.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: int | None = None,
-        refused: Mapping[str, tuple[int, str]] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.refused: dict[str, tuple[int, str]] = dict(refused or {})
-
-
-class MailTemporaryError(MailError):
-    """Worth retrying later: no connection, a timeout, a disconnect, a 4xx reply."""
-
-
-class MailUnknownError(MailTemporaryError):
-    """A failure the classifier has no entry for: retried, and told to the admins at once."""
-
-
-class MailPermanentError(MailError):
-    """Retrying will not help until someone changes something: a 5xx reply,
-    refused recipients, bad credentials, a TLS setup the server does not match.
-    """
+        if needs_smtputf8(address):
+            # Every message would need SMTPUTF8 at every relay on the way.
+            raise ValueError("the sender's local part (before @) must be ASCII")
 
 
 class SmtpSender:
@@ -81,19 +59,29 @@ class SmtpSender:
 
     def __init__(self, config: SmtpConfig) -> None:
         self._config = config
-        self._envelope_sender = parseaddr(config.sender)[1]
+        self._envelope_sender = wire_address(parseaddr(config.sender)[1])
         self._tls_context: ssl.SSLContext | None = None
 
     async def send(self, msg: EmailMessage) -> None:
+        """Send ``msg`` to its To, Cc and Bcc over one connection.
+
+        Domains go out in their ASCII form, in the envelope and the address headers
+        (``msg`` itself is not changed). Raises MailTemporaryError (retry later),
+        MailUnknownError (retry, and tell the admins), MailPermanentError (stop).
+        """
         message_id = str(msg.get("Message-ID", "<no message-id>"))
-        recipients = _recipients(msg)
+        try:
+            wired = wire_message(msg)
+        except ValueError as exc:
+            raise MailPermanentError(f"{message_id}: {exc}") from exc
+        recipients = _recipients(wired)
         if not recipients:
             raise MailPermanentError(f"{message_id} has no recipients")
         config = self._config
         tls_context = await self._get_tls_context()
         try:
             refused, _ = await aiosmtplib.send(
-                msg,
+                wired,
                 sender=self._envelope_sender,
                 recipients=recipients,
                 hostname=config.host,
@@ -108,18 +96,23 @@ class SmtpSender:
                 tls_context=tls_context,
                 timeout=config.timeout,
             )
-        except (aiosmtplib.SMTPException, OSError, ValueError) as exc:
-            raise _classify(exc, message_id) from exc
+        except Exception as exc:
+            unicode_local = [a for a in (self._envelope_sender, *recipients) if not a.isascii()]
+            if isinstance(exc, aiosmtplib.SMTPNotSupported) and unicode_local:
+                raise MailPermanentError(
+                    f"{message_id}: {', '.join(unicode_local)}: the part before @ is not ASCII, "
+                    "and the mail server does not offer SMTPUTF8 (RFC 6531) to carry it: "
+                    "ask the applicant for another address"
+                ) from exc
+            raise classify(exc, message_id) from exc
         if refused:
             # The server took the message for the other recipients, so a retry
             # would send them a second copy: report it as final.
             detail = {address: (reply.code, reply.message) for address, reply in refused.items()}
-            codes = ", ".join(str(code) for code, _ in detail.values())
-            raise MailPermanentError(
-                f"{message_id}: {len(detail)} of {len(recipients)} recipients refused ({codes})",
-                code=next(iter(detail.values()))[0],
-                refused=detail,
+            error = refusal(
+                message_id, f"{len(detail)} of {len(recipients)} recipients refused", detail
             )
+            raise MailPermanentError(str(error), code=error.code, refused=detail)
         log.info("sent %s to %d recipients", message_id, len(recipients))
 
     async def _get_tls_context(self) -> ssl.SSLContext | None:
@@ -150,45 +143,3 @@ def _recipients(msg: EmailMessage) -> list[str]:
     values = [str(value) for name in ("To", "Cc", "Bcc") for value in msg.get_all(name, [])]
     addresses = (address for _, address in getaddresses(values) if address)
     return list(dict.fromkeys(addresses))
-
-
-def _classify(exc: Exception, message_id: str) -> MailError:
-    """Sort an aiosmtplib failure into temporary or permanent."""
-    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
-        refused = {r.recipient: (r.code, r.message) for r in exc.recipients}
-        codes = sorted({code for code, _ in refused.values()})
-        text = f"{message_id}: all recipients refused ({', '.join(map(str, codes))})"
-        # Greylisting answers RCPT with 4xx; that one clears up by itself.
-        error = MailTemporaryError if all(400 <= c < 500 for c in codes) else MailPermanentError
-        return error(text, code=codes[-1], refused=refused)
-    if isinstance(exc, aiosmtplib.SMTPResponseException):
-        text = f"{message_id}: server replied {exc.code} {exc.message}"
-        if 500 <= exc.code < 600:
-            return MailPermanentError(text, code=exc.code)
-        return MailTemporaryError(text, code=exc.code)
-    if _certificate_rejected(exc):
-        # An untrusted or mismatched certificate needs an operator, not retries.
-        return MailPermanentError(f"{message_id}: server certificate not trusted: {exc}")
-    if isinstance(
-        exc,
-        aiosmtplib.SMTPServerDisconnected
-        | aiosmtplib.SMTPConnectError
-        | aiosmtplib.SMTPTimeoutError
-        | OSError,
-    ):
-        return MailTemporaryError(f"{message_id}: {type(exc).__name__}: {exc}")
-    # Left: ValueError (an address that cannot go on the wire) and plain
-    # SMTPException / SMTPNotSupported (the server lacks STARTTLS, AUTH or
-    # SMTPUTF8): configuration or data problems that a retry repeats.
-    return MailPermanentError(f"{message_id}: {type(exc).__name__}: {exc}")
-
-
-def _certificate_rejected(exc: BaseException) -> bool:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ssl.SSLCertVerificationError):
-            return True
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return False

@@ -14,10 +14,15 @@ from email.message import EmailMessage
 
 from bot.channels.messenger import Messenger
 from bot.dialog.context import DeskContext
-from bot.mail.sender import MailPermanentError, MailTemporaryError, SmtpSender
+from bot.mail.sender import (
+    MailPermanentError,
+    MailTemporaryError,
+    MailUnknownError,
+    SmtpSender,
+)
 from bot.worker.common import job_ticket, send_chat
 from bot.worker.emails import credentials_email, rejection_email
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.worker.errors import JobPermanentError, JobTemporaryError, JobUnknownError
 from bot.worker.notices import account_notice
 from db.models import HotspotAccount, OutboxJob
 from db.uow import UnitOfWork
@@ -78,6 +83,8 @@ class DeliveryJobs:
     async def _mail(self, message: EmailMessage) -> None:
         try:
             await self.mailer.send(message)
+        except MailUnknownError as error:
+            raise JobUnknownError(f"smtp: {error}") from error
         except MailTemporaryError as error:
             raise JobTemporaryError(f"smtp: {error}") from error
         except MailPermanentError as error:

@@ -94,6 +94,11 @@ def check_email(text: str, _spec: Field, _limits: Limits) -> Verdict:
         result = validate_email(text.strip(), check_deliverability=False)
     except EmailNotValidError:
         return Rejected("invalid.email")
+    if result.ascii_email is None:
+        # A non-ASCII local part needs SMTPUTF8 at every relay on the way, which
+        # many (Postfix's default smtputf8_enable=no among them) do not offer; the
+        # domain is fine in any script, since it is sent in its ASCII (IDNA) form.
+        return Rejected("invalid.email_local_ascii")
     return Accepted(result.normalized)
 
 
