@@ -3,11 +3,9 @@ and the classifier's table on the exceptions aiosmtplib and ssl raise."""
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import socket
 import ssl
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosmtplib
@@ -67,21 +65,6 @@ async def test_one_refusal_of_two_names_the_refused_recipient(
     assert "admin@blocked.example: 554 5.7.1 <admin@blocked.example>: Relay access" in str(
         caught.value
     )
-
-
-@pytest.fixture
-async def web_server() -> AsyncIterator[int]:
-    """A port where something other than SMTP answers (an HTTP server, say)."""
-
-    async def answer(_: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(answer, "127.0.0.1", 0)
-    yield server.sockets[0].getsockname()[1]
-    server.close()
-    await server.wait_closed()
 
 
 async def test_a_server_that_is_not_smtp_is_unknown(

@@ -18,13 +18,8 @@ from tests.e2e.flows import latest_ticket, submit, texts_to
 
 
 async def _stage(tmp_path: Path, sqlite_url: str, **overrides: Any) -> LocalStage:
-    stage = LocalStage(
-        tmp_path,
-        database_url=sqlite_url,
-        outbox_retry_seconds=0.05,
-        outbox_max_attempts=4,
-        **overrides,
-    )
+    settings: dict[str, Any] = {"outbox_retry_seconds": 0.05, "outbox_max_attempts": 4}
+    stage = LocalStage(tmp_path, database_url=sqlite_url, **(settings | overrides))
     await stage.start()
     stage.emulator.add_user(GUEST, "Siti", "Aminah", username="siti")
     return stage
@@ -162,3 +157,19 @@ async def test_a_stored_non_ascii_local_part_fails_at_once_with_a_clear_alert(
     assert await _email_attempts(stage, ticket) == [1]
     alert = texts_to(stage, ADMIN_ID)[-1]
     assert "siti.ü@contoh.id" in alert and "SMTPUTF8" in alert and "another address" in alert
+
+
+async def test_an_unknown_mail_failure_is_told_to_the_admins_at_once(
+    tmp_path: Path, sqlite_url: str, web_server: int
+) -> None:
+    # HOTSPOT_SMTP_PORT aimed at something that is not SMTP: no entry in the table.
+    stage = await _stage(tmp_path, sqlite_url, smtp_port=web_server, outbox_retry_seconds=60)
+    try:
+        await submit(stage, GUEST)
+        ticket = await _approve(stage)
+
+        assert await _email_attempts(stage, ticket) == [1]
+        alert = texts_to(stage, ADMIN_ID)[-1]
+        assert ticket.number in alert and "Malformed SMTP response" in alert
+    finally:
+        await stage.stop()
