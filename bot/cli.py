@@ -9,8 +9,9 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from bot.channels.redact import install as install_logging
-from bot.config import ConfigError, Settings, load_settings
+from bot.channels.telegram_start import TelegramStartError
+from bot.config import ConfigError, Settings, StartupError, load_settings
+from bot.logs import install as install_logging
 from handlers.form.definition import FormDefinitionError
 
 log = logging.getLogger("hotspot_desk")
@@ -33,18 +34,33 @@ async def _run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    await runtime.start()
+    try:
+        await runtime.start()
+    except BaseException:
+        await runtime.stop()
+        raise
     log.info("Hotspot Desk is running; admins %s, heads %s", settings.admin_ids, settings.head_ids)
     try:
         await stop.wait()
+        log.info("Hotspot Desk is stopping")
     finally:
         await runtime.stop()
+        log.info("Hotspot Desk stopped")
 
 
 def cmd_migrate(settings: Settings) -> int:
-    from db.migrate import upgrade_sync
+    from sqlalchemy.exc import SQLAlchemyError
 
-    upgrade_sync(settings.database_url)
+    from db.migrate import upgrade_sync
+    from db.transient import short_reason
+
+    try:
+        upgrade_sync(settings.database_url)
+    except (SQLAlchemyError, OSError) as error:
+        raise StartupError(
+            f"HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
+            f"({short_reason(error)})"
+        ) from None
     print("database is at the latest schema")
     return 0
 
@@ -75,7 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         secrets = _secrets(settings)
-        install_logging(secrets, logging.WARNING if args.command == "demo" else logging.INFO)
+        level = "WARNING" if args.command == "demo" else settings.log_level
+        install_logging(secrets, level, settings.log_format)
         if args.command == "migrate":
             return cmd_migrate(settings)
         if args.command == "run":
@@ -84,6 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, FormDefinitionError) as error:
         print(f"hotspot-desk: {error}", file=sys.stderr)
         return 2
+    except (StartupError, TelegramStartError) as error:
+        print(f"hotspot-desk: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -82,6 +82,10 @@ class ConfigError(Exception):
     """One clear line naming the setting that stops start-up."""
 
 
+class StartupError(Exception):
+    """A part the settings name cannot be reached at start (the database); one line."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="HOTSPOT_",
@@ -100,6 +104,8 @@ class Settings(BaseSettings):
     admin_ids: IdList = Field(default_factory=list)
     head_ids: IdList = Field(default_factory=list)
     admin_chat_id: int | None = None
+    # How long start-up keeps trying to reach Telegram (a network blip) before it gives up.
+    telegram_start_retry_seconds: float = Field(default=300.0, ge=0, le=3600)
 
     # Database
     database_url: str = "sqlite+aiosqlite:///./var/hotspot-desk.db"
@@ -128,6 +134,10 @@ class Settings(BaseSettings):
     smtp_sender: str = "Hotspot PTIPD <hotspot@uin-malang.ac.id>"
     smtp_security: Literal["none", "starttls", "tls"] = "none"
     smtp_ca_file: str | None = None
+
+    # Logs: our loggers' level (the libraries stay at WARNING) and text or JSON lines.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     # Time
     timezone: str = "Asia/Jakarta"
@@ -202,6 +212,14 @@ class Settings(BaseSettings):
             "Keperluan dapat dilayani jaringan tamu tanpa akun hotspot.",
         ]
     )
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            return value.upper() if info.field_name == "log_level" else value.lower()
+        return value
 
     @field_validator("admin_ids", "head_ids", mode="before")
     @classmethod

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.messenger import Messenger
 from bot.channels.telegram import TelegramChannel
 from bot.clock import Clock, SystemClock
-from bot.config import CATEGORY_CODES, SELF_SERVICE_CATEGORIES, Settings
+from bot.config import CATEGORY_CODES, SELF_SERVICE_CATEGORIES, Settings, StartupError
 from bot.dialog.account_commands import register_account_commands
 from bot.dialog.admin_commands import register_admin_commands
 from bot.dialog.context import DeskContext
@@ -23,11 +25,11 @@ from bot.worker.idle_sweep import sweep_idle_forms
 from bot.worker.jobs import JobRunner
 from bot.worker.outbox import OutboxWorker
 from bot.worker.relay_jobs import RelayJobs
-from bot.worker.scheduler import build_scheduler
+from bot.worker.scheduler import Sweep, build_scheduler
 from bot.worker.sla_sweep import send_due_sla_alerts
 from bot.worker.sweeps import enqueue_expiries, send_digest_if_due
 from db.migrate import upgrade
-from db.transient import retry_transient
+from db.transient import retry_transient, short_reason
 from db.uow import Database
 from handlers.actors import StaffDirectory
 from handlers.form.definition import load_form
@@ -79,6 +81,20 @@ def desk_context(settings: Settings, db: Database, clock: Clock) -> DeskContext:
     )
 
 
+def one_line_on_failure(name: str, sweep: Callable[[], Awaitable[object]]) -> Sweep:
+    """A scheduled sweep that logs one line when it fails (the traceback at DEBUG) instead
+    of APScheduler's traceback per run; a sweep keeps no state, so the next run retries."""
+
+    async def guarded() -> None:
+        try:
+            await sweep()
+        except Exception as error:
+            log.warning("%s failed: %s", name, short_reason(error))
+            log.debug("%s failed", name, exc_info=error)
+
+    return guarded
+
+
 class Runtime:
     """Builds every part from the settings and owns their start and stop."""
 
@@ -120,10 +136,13 @@ class Runtime:
         self.worker = OutboxWorker.from_settings(self.db, self.clock, self.runner, settings)
         self.scheduler: AsyncIOScheduler = build_scheduler(
             settings,
-            outbox=self.worker.sweep,
-            expiry=self.expiry_sweep,
-            digest=self.digest_sweep,
-            minutely={"idle-forms": self.idle_sweep, "sla": self.sla_sweep},
+            outbox=one_line_on_failure("outbox sweep", self.worker.sweep),
+            expiry=one_line_on_failure("expiry sweep", self.expiry_sweep),
+            digest=one_line_on_failure("digest sweep", self.digest_sweep),
+            minutely={
+                "idle-forms": one_line_on_failure("idle-form sweep", self.idle_sweep),
+                "sla": one_line_on_failure("SLA sweep", self.sla_sweep),
+            },
         )
 
     @property
@@ -172,8 +191,17 @@ class Runtime:
                 log.warning("alert to chat %s failed: %s", chat_id, type(error).__name__)
 
     async def start(self, *, poll_timeout: int = 10) -> None:
-        await upgrade(self.settings.database_url)
-        await self.channel.start(poll_timeout=poll_timeout)
+        try:
+            await upgrade(self.settings.database_url)
+        except (SQLAlchemyError, OSError) as error:
+            log.debug("database at start", exc_info=error)
+            raise StartupError(
+                "HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
+                f"({short_reason(error)})"
+            ) from None
+        await self.channel.start(
+            poll_timeout=poll_timeout, retry_seconds=self.settings.telegram_start_retry_seconds
+        )
         self.scheduler.start()
         self.worker.wake()
 

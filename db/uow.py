@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import datetime
 from types import TracebackType
 
@@ -16,6 +17,8 @@ from db.repositories.outbox import OutboxRepository
 from db.repositories.staff import StaffRepository
 from db.repositories.staff_records import StaffRecordRepository
 from db.repositories.tickets import TicketRepository
+
+decisions = logging.getLogger("hotspot_desk.decisions")
 
 
 class UnitOfWork:
@@ -35,6 +38,12 @@ class UnitOfWork:
         self.records = StaffRecordRepository(session)
         self.attachments = AttachmentRepository(session)
         self.handoffs = HandoffRepository(session)
+        self._notes: list[tuple[str, tuple[object, ...]]] = []
+
+    def note(self, message: str, *args: object) -> None:
+        """A log line (INFO, logger `hotspot_desk.decisions`) written only once this unit
+        committed, so the log never tells of a change that was rolled back."""
+        self._notes.append((message, args))
 
     async def __aenter__(self) -> UnitOfWork:
         if self.gate is not None:
@@ -50,6 +59,8 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 await self.session.commit()
+                for message, args in self._notes:
+                    decisions.info(message, *args)
             else:
                 await self.session.rollback()
         finally:

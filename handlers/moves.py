@@ -37,3 +37,5 @@ async def move(
             at=uow.now,
         )
     )
+    who = str(actor.role) if actor.id is None else f"{actor.role} {actor.id}"
+    uow.note("ticket %s: %s -> %s by %s", ticket.number, current, target, who)

@@ -28,6 +28,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
 from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply, Upload
 from bot.dialog.staff_commands import StaffCommandBook
+from bot.channels.telegram_start import PollingErrors, connect_with_retry
 from bot.texts.catalog import Catalog, plain
 from db.transient import DatabaseUnavailable
 
@@ -262,9 +263,12 @@ class TelegramChannel:
         self.application.add_error_handler(self._on_error)
         self.messenger = TelegramMessenger(self.application)
 
-    async def start(self, poll_interval: float = 0.0, poll_timeout: int = 10) -> None:
-        await self.application.initialize()
-        await self.set_commands()
+    async def start(
+        self, poll_interval: float = 0.0, poll_timeout: int = 10, *, retry_seconds: float = 300.0
+    ) -> None:
+        """Reaches Telegram (retried for up to `retry_seconds`, see telegram_start) and
+        starts polling. Raises TelegramStartError for a refused token or no Telegram."""
+        await connect_with_retry(self._connect, budget=retry_seconds)
         await self.application.start()
         assert self.application.updater is not None
         await self.application.updater.start_polling(
@@ -272,7 +276,13 @@ class TelegramChannel:
             timeout=poll_timeout,
             allowed_updates=["message", "callback_query"],
             drop_pending_updates=False,
+            bootstrap_retries=5,
+            error_callback=PollingErrors(self.on_error, self.texts.t("id", "error.conflict")),
         )
+
+    async def _connect(self) -> None:
+        await self.application.initialize()
+        await self.set_commands()
 
     async def stop(self) -> None:
         updater = self.application.updater
