@@ -211,8 +211,37 @@ class OutboxJob(Base):
     finished_at: Mapped[datetime | None]
     # When the admins were told that this job keeps failing (they are told once).
     alerted_at: Mapped[datetime | None]
+    # The chat this job writes to, if it does: jobs for one chat run in id order, so
+    # Telegram's flood control cannot put a later message before an earlier one.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The worker process holding the lease (`OutboxWorkerRow.id`): when that process is
+    # known to be dead, its jobs are taken at once instead of after the lease.
+    locked_by: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_outbox_due", "status", "run_after"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "run_after"),
+        Index("ix_outbox_chat", "chat_id", "status"),
+        Index("ix_outbox_owner", "locked_by"),
+    )
+
+
+class OutboxWorkerRow(Base):
+    """A running outbox worker process and its heartbeat.
+
+    `host`, `pid` and `process_start` (the kernel's boot id and the process's start tick,
+    where the platform tells them) let a process on the same host see at once that a
+    holder of leases is gone, even when its pid was reused; `beat_at` lets other hosts see
+    it once the beats stop. `id` is random per process start.
+    """
+
+    __tablename__ = "outbox_workers"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    process_start: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
 
 
 class DigestRun(Base):

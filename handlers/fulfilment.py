@@ -128,6 +128,7 @@ async def queue_delivery(uow: UnitOfWork, ticket: Ticket, account: HotspotAccoun
         {"event": "credentials", **payload},
         uow.now,
         ticket_id=ticket.id,
+        chat_id=ticket.applicant.chat_id,
     )
 
 

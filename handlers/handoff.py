@@ -57,6 +57,7 @@ async def answer_applicant(
         {"handoff_id": handoff.id, "staff_name": actor.name or "", "text": text, "event": "reply"},
         uow.now,
         ticket_id=handoff.ticket_id,
+        chat_id=await _applicant_chat(uow, handoff),
     )
 
 
@@ -76,5 +77,12 @@ async def close_handoff(uow: UnitOfWork, handoff: Handoff, actor: Actor) -> bool
         {"handoff_id": handoff.id, "staff_name": actor.name or "", "text": "", "event": "closed"},
         uow.now,
         ticket_id=handoff.ticket_id,
+        chat_id=await _applicant_chat(uow, handoff),
     )
     return True
+
+
+async def _applicant_chat(uow: UnitOfWork, handoff: Handoff) -> int | None:
+    """Where the answers go: relays to one applicant keep their order (see the outbox)."""
+    applicant = await uow.applicants.get(handoff.applicant_id)
+    return applicant.chat_id if applicant is not None else None

@@ -34,6 +34,7 @@ async def notify_applicant(uow: UnitOfWork, ticket: Ticket, event: str) -> None:
         {"event": event},
         uow.now,
         ticket_id=ticket.id,
+        chat_id=ticket.applicant.chat_id,
     )
 
 

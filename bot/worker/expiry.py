@@ -49,6 +49,7 @@ async def expiry_sweep(ctx: DeskContext) -> int:
                     {"event": "expiring", "account_id": account.id, "valid_until": until},
                     uow.now,
                     ticket_id=account.ticket_id,
+                    chat_id=await uow.outbox.applicant_chat(account.ticket_id),
                 )
                 queued += job is not None
     if queued:

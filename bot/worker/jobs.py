@@ -11,20 +11,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from bot.channels.messenger import (
-    Messenger,
-    MessengerPermanentError,
-    MessengerTemporaryError,
-)
+from bot.channels.messenger import Messenger, MessengerError, MessengerPermanentError
 from bot.dialog import render
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Reply
 from bot.mail.sender import SmtpSender
 from bot.worker.account_jobs import AccountJobs
 from bot.worker.alerts import queue_alert
-from bot.worker.common import job_ticket, send_chat
+from bot.worker.common import job_error, job_ticket, send_chat
 from bot.worker.delivery_jobs import DeliveryJobs
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.worker.errors import JobPermanentError
 from bot.worker.notices import ACCOUNT_EVENTS
 from db.models import Decision, OutboxJob
 from db.uow import UnitOfWork
@@ -83,6 +79,9 @@ class JobRunner:
     async def stuck(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
         await queue_alert(self.ctx, uow, job, error, stuck=True)
 
+    async def unknown(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
+        await queue_alert(self.ctx, uow, job, error, unknown=True)
+
     # Chat
 
     async def staff_card(self, job: OutboxJob) -> None:
@@ -96,6 +95,8 @@ class JobRunner:
             language = await render.staff_language(uow, chat_id)
             text, buttons = render.staff_card(self.ctx, ticket, transitions, stage, language)
         message_id = await send_chat(self.messenger, chat_id, Reply(text, buttons))
+        # Where it went: a chat that moved has the card under its new id.
+        chat_id = self.messenger.resolve(chat_id)
         async with self.ctx.unit() as uow:
             await uow.staff.add_card(ticket.id, stage, chat_id, message_id, uow.now)
             ticket = await job_ticket(uow, job)
@@ -108,6 +109,7 @@ class JobRunner:
                     {"stage": stage, "outcome": _outcome(ticket.status, decision)},
                     uow.now,
                     ticket_id=ticket.id,
+                    chat_id=chat_id,
                 )
 
     async def close_cards(self, job: OutboxJob) -> None:
@@ -131,10 +133,11 @@ class JobRunner:
         for card in cards:
             try:
                 await self.messenger.edit(card.chat_id, card.message_id, Reply(texts[card.chat_id]))
-            except MessengerTemporaryError as error:
-                raise JobTemporaryError(str(error)) from error
             except MessengerPermanentError as error:
+                # Deleted, too old, or in a group that moved: the card stays as it was.
                 log.warning("card %s could not be edited: %s", card.id, error)
+            except MessengerError as error:
+                raise job_error(error) from error
             async with self.ctx.unit() as uow:
                 fresh = await uow.session.get(type(card), card.id)
                 if fresh is not None:

@@ -1,11 +1,20 @@
 """The outbox worker: claims due jobs, runs them, retries with back-off, alerts on failure.
 
 A claimed job is leased, not owned: while it runs the lease is renewed, so a crashed bot's
-job is taken again by the next process once its lease runs out. Temporary failures are
-retried with exponential back-off up to a cap, for as long as `give_up` allows (a router
-down for an hour must not turn into a lost request); permanent ones stop at once. The
-runner's `failed` and `stuck` hooks run in the transaction that records the outcome, so an
-alert is queued exactly when the failure is recorded, and only once.
+job is taken again by the next process once its lease runs out. The lease names its holder
+(see `bot.worker.owners`): a holder known to be dead (its pid gone on this host, or its
+heartbeat stopped) has its jobs taken at once, so a bot restarted after a crash carries on
+within seconds while a living replica's lease is respected.
+
+Temporary failures are retried with exponential back-off up to a cap, for as long as
+`give_up` allows (a router down for an hour must not turn into a lost request); permanent
+ones stop at once. An error no classifier knows is retried like a temporary one, but the
+admins are told at once, with the server's words, instead of after `alert_after`. The
+runner's `failed`, `stuck` and `unknown` hooks run in the transaction that records the
+outcome, so an alert is queued exactly when the failure is recorded, and only once.
+
+The jobs of one chat run in the order they were queued (`OutboxRepository.due_ids`), so a
+notice held back by Telegram's flood control is not overtaken by the next one.
 """
 
 from __future__ import annotations
@@ -14,12 +23,13 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.worker.errors import JobPermanentError, JobTemporaryError
+from bot.worker.errors import JobPermanentError, JobTemporaryError, JobUnknownError
+from bot.worker.owners import WorkerIdentity, is_dead
 from db.models import OutboxJob
 from db.repositories.outbox import DONE, FAILED, RETRY
 from db.uow import Database, UnitOfWork
@@ -36,6 +46,11 @@ class Runner(Protocol):
 
     async def stuck(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
         """The job has been failing for longer than the alert threshold; it keeps trying."""
+        ...
+
+    async def unknown(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
+        """The job failed in a way nobody classified (`error` holds the server's words);
+        it keeps trying, and the admins should know now rather than at the give-up time."""
         ...
 
 
@@ -64,6 +79,13 @@ class RetryPolicy:
     def delay(self, attempts: int) -> timedelta:
         return backoff(attempts, self.base, self.cap)
 
+    @property
+    def beat(self) -> timedelta:
+        """How often a worker says it is alive: a third of the lease, at most 5 s, so that
+        another host sees a dead holder (`owners.MISSED_BEATS` beats) well before its lease
+        runs out."""
+        return min(self.lease / 3, timedelta(seconds=5))
+
 
 class OutboxWorker:
     def __init__(
@@ -74,16 +96,19 @@ class OutboxWorker:
         policy: RetryPolicy | None = None,
         *,
         batch: int = 20,
+        identity: WorkerIdentity | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.runner = runner
         self.policy = policy or RetryPolicy()
         self.batch = batch
+        self.identity = identity or WorkerIdentity.of_this_process()
         self._running = False
         self._again = False
         self._stopped = False
         self._tasks: set[asyncio.Task[None]] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(
@@ -105,15 +130,65 @@ class OutboxWorker:
 
     async def stop(self, grace: float = 10.0) -> None:
         """No new jobs; the job under way may finish within `grace` seconds, else it is
-        cancelled (its lease then runs out and a later start takes it up, as after a crash)."""
+        cancelled. Then this worker signs off: the leases it still holds are freed, so the
+        next start takes them up at once."""
         self._stopped = True
         tasks = list(self._tasks)
-        if not tasks:
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        heartbeat, self._heartbeat = self._heartbeat, None
+        if heartbeat is None:
             return
-        _done, pending = await asyncio.wait(tasks, timeout=grace)
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        heartbeat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await heartbeat
+        try:
+            async with self.db.unit(self.clock.now()) as uow:
+                await uow.outbox.release_workers([self.identity.id])
+        except Exception as error:  # the database may be gone: the leases then run out
+            log.warning("outbox worker could not sign off: %s", error)
+
+    async def start(self) -> None:
+        """Says this worker is alive and frees the jobs of holders that are dead (a crashed
+        predecessor's first of all); then beats until `stop`. Idempotent; `sweep` calls it."""
+        if self._heartbeat is not None or self._stopped:
+            return
+        me = self.identity
+        async with self.db.unit(self.clock.now()) as uow:
+            await uow.outbox.register_worker(me.id, me.host, me.pid, me.process_start, uow.now)
+        self._heartbeat = asyncio.get_running_loop().create_task(self._beat())
+        await self.take_over_dead()
+
+    async def take_over_dead(self) -> int:
+        """Frees the leases of every holder found dead; returns how many jobs were freed."""
+        async with self.db.unit(self.clock.now()) as uow:
+            dead = [
+                holder.id
+                for holder in await uow.outbox.workers()
+                if is_dead(holder, self.identity, uow.now, self.policy.beat)
+            ]
+            freed = await uow.outbox.release_workers(dead)
+        if freed:
+            log.info("took over %d job(s) of %d stopped outbox worker(s)", freed, len(dead))
+        return freed
+
+    async def _beat(self) -> None:
+        me = self.identity
+        every = self.policy.beat.total_seconds()
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with self.db.unit(self.clock.now()) as uow:
+                    await uow.outbox.register_worker(
+                        me.id, me.host, me.pid, me.process_start, uow.now
+                    )
+                if await self.take_over_dead() and not self._stopped:
+                    self.wake()
+            except Exception as error:  # the next beat tries again
+                log.warning("outbox heartbeat failed: %s", error)
 
     async def sweep(self) -> None:
         if self._stopped:
@@ -126,6 +201,7 @@ class OutboxWorker:
         if current is not None:
             self._tasks.add(current)
         try:
+            await self.start()
             while not self._stopped:
                 self._again = False
                 ran = await self.run_due()
@@ -136,9 +212,14 @@ class OutboxWorker:
             if current is not None:
                 self._tasks.discard(current)
 
+    def _held_since(self, now: datetime) -> datetime:
+        # A chat's earlier job failing for longer than this no longer holds the later ones
+        # back: the admins have been told about it, the others should not wait 72 hours.
+        return now - self.policy.alert_after
+
     async def run_due(self) -> int:
         async with self.db.unit(self.clock.now()) as uow:
-            due = list(await uow.outbox.due_ids(uow.now, self.batch))
+            due = list(await uow.outbox.due_ids(uow.now, self.batch, self._held_since(uow.now)))
         ran = 0
         for job_id in due:
             if self._stopped:
@@ -149,7 +230,14 @@ class OutboxWorker:
 
     async def run_one(self, job_id: int) -> bool:
         async with self.db.unit(self.clock.now()) as uow:
-            if not await uow.outbox.claim(job_id, uow.now, self.policy.lease):
+            claimed = await uow.outbox.claim(
+                job_id,
+                uow.now,
+                self.policy.lease,
+                self.identity.id,
+                self._held_since(uow.now),
+            )
+            if not claimed:
                 return False
             job = await uow.outbox.get(job_id)
             assert job is not None
@@ -157,13 +245,17 @@ class OutboxWorker:
         lease = asyncio.create_task(self._keep_lease(job.id, job.attempts))
         try:
             await self.runner(job)
+        except JobUnknownError as error:
+            await self._temporary(job_id, attempt_id, str(error), unknown=True)
         except JobTemporaryError as error:
             await self._temporary(job_id, attempt_id, str(error))
         except JobPermanentError as error:
             await self._permanent(job_id, attempt_id, str(error))
         except Exception as error:  # a bug in a job must not stop the worker
             log.exception("job %s (%s) raised", job_id, job.kind)
-            await self._temporary(job_id, attempt_id, f"{type(error).__name__}: {error}")
+            # Nobody knows this failure either: retried, and the admins told at once.
+            error_text = f"{type(error).__name__}: {error}"
+            await self._temporary(job_id, attempt_id, error_text, unknown=True)
         else:
             async with self.db.unit(self.clock.now()) as uow:
                 fresh = await uow.outbox.get(job_id)
@@ -182,11 +274,15 @@ class OutboxWorker:
             await asyncio.sleep(every)
             try:
                 async with self.db.unit(self.clock.now()) as uow:
-                    await uow.outbox.extend_lease(job_id, attempt, uow.now + self.policy.lease)
+                    await uow.outbox.extend_lease(
+                        job_id, attempt, uow.now + self.policy.lease, self.identity.id
+                    )
             except Exception as error:  # the next beat tries again; the lease is generous
                 log.warning("could not renew the lease of job %s: %s", job_id, error)
 
-    async def _temporary(self, job_id: int, attempt_id: int, error: str) -> None:
+    async def _temporary(
+        self, job_id: int, attempt_id: int, error: str, *, unknown: bool = False
+    ) -> None:
         async with self.db.unit(self.clock.now()) as uow:
             job = await uow.outbox.get(job_id)
             assert job is not None
@@ -199,7 +295,10 @@ class OutboxWorker:
                 next_run = uow.now + self.policy.delay(job.attempts)
                 await uow.outbox.retry_later(job, next_run, error)
                 await uow.outbox.end_attempt(attempt_id, uow.now, RETRY, error, next_run)
-                if job.alerted_at is None and failing_for >= self.policy.alert_after:
+                if job.alerted_at is None and unknown:
+                    await uow.outbox.mark_alerted(job, uow.now)
+                    await self.runner.unknown(uow, job, error)
+                elif job.alerted_at is None and failing_for >= self.policy.alert_after:
                     await uow.outbox.mark_alerted(job, uow.now)
                     await self.runner.stuck(uow, job, error)
                 gave_up = False

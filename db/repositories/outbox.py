@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from db.models import OutboxJob
+from db.models import Applicant, OutboxJob, OutboxWorkerRow, Ticket
 from db.models_delivery import OutboxAttempt
 
 PENDING = "pending"
@@ -66,8 +67,16 @@ class OutboxRepository:
         now: datetime,
         ticket_id: int | None = None,
         run_after: datetime | None = None,
+        chat_id: int | None = None,
+        *,
+        ordered: bool = True,
     ) -> OutboxJob | None:
-        """Adds a job unless one with the same key exists (then the effect is already planned)."""
+        """Adds a job unless one with the same key exists (then the effect is already planned).
+
+        `chat_id` is the chat the job writes to (default: the payload's `chat_id`); the jobs
+        of one chat run in the order they were queued (see `due_ids`). An `ordered=False`
+        job (an alert) neither waits for nor holds back the others of its chat.
+        """
         existing = await self.session.execute(
             select(OutboxJob.id).where(OutboxJob.dedupe_key == dedupe_key)
         )
@@ -78,6 +87,7 @@ class OutboxRepository:
             ticket_id=ticket_id,
             dedupe_key=dedupe_key,
             payload=payload,
+            chat_id=chat_id if chat_id is not None or not ordered else _payload_chat(payload),
             status=PENDING,
             attempts=0,
             run_after=run_after or now,
@@ -87,29 +97,58 @@ class OutboxRepository:
         await self.session.flush()
         return job
 
-    async def due_ids(self, now: datetime, limit: int) -> Sequence[int]:
+    async def applicant_chat(self, ticket_id: int) -> int | None:
+        """The chat of a ticket's applicant: where the jobs telling them something write."""
+        result = await self.session.execute(
+            select(Applicant.chat_id)
+            .join(Ticket, Ticket.applicant_id == Applicant.id)
+            .where(Ticket.id == ticket_id)
+        )
+        return result.scalar_one_or_none()
+
+    async def due_ids(
+        self, now: datetime, limit: int, held_since: datetime | None = None
+    ) -> Sequence[int]:
+        """Jobs to run now, oldest first, at most `limit`.
+
+        A chat job waits while an earlier (lower id) job for the same chat is pending, so
+        that messages arrive in the order their causes happened; an earlier job queued
+        before `held_since` (failing for a long time; the admins are told) no longer holds
+        the later ones back, and one failed for good never did.
+        """
         result = await self.session.execute(
             select(OutboxJob.id)
             .where(
                 OutboxJob.status == PENDING,
                 OutboxJob.run_after <= now,
                 or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until <= now),
+                _not_held(held_since),
             )
             .order_by(OutboxJob.run_after, OutboxJob.id)
             .limit(limit)
         )
         return result.scalars().all()
 
-    async def claim(self, job_id: int, now: datetime, lease: timedelta) -> bool:
-        """Takes a job for `lease`; only one worker (or replica) wins the compare-and-set."""
+    async def claim(
+        self,
+        job_id: int,
+        now: datetime,
+        lease: timedelta,
+        owner: str | None = None,
+        held_since: datetime | None = None,
+    ) -> bool:
+        """Takes a job for `lease` on behalf of `owner` (a worker id); only one worker (or
+        replica) wins the compare-and-set. A job held back behind an earlier one of its
+        chat (see `due_ids`) is not taken."""
         result = await self.session.execute(
             update(OutboxJob)
             .where(
                 OutboxJob.id == job_id,
                 OutboxJob.status == PENDING,
                 or_(OutboxJob.locked_until.is_(None), OutboxJob.locked_until <= now),
+                _not_held(held_since),
             )
-            .values(locked_until=now + lease, attempts=OutboxJob.attempts + 1)
+            .values(locked_until=now + lease, locked_by=owner, attempts=OutboxJob.attempts + 1)
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -121,12 +160,14 @@ class OutboxRepository:
         job.status = DONE
         job.finished_at = now
         job.locked_until = None
+        job.locked_by = None
         job.last_error = None
         await self.session.flush()
 
     async def retry_later(self, job: OutboxJob, run_after: datetime, error: str) -> None:
         job.run_after = run_after
         job.locked_until = None
+        job.locked_by = None
         job.last_error = error[:2000]
         await self.session.flush()
 
@@ -134,6 +175,7 @@ class OutboxRepository:
         job.status = FAILED
         job.finished_at = now
         job.locked_until = None
+        job.locked_by = None
         job.last_error = error[:2000]
         await self.session.flush()
 
@@ -177,14 +219,19 @@ class OutboxRepository:
             .execution_options(synchronize_session=False)
         )
 
-    async def extend_lease(self, job_id: int, attempt: int, until: datetime) -> bool:
-        """Keeps a running job ours; False if it is no longer (finished, or taken over)."""
+    async def extend_lease(
+        self, job_id: int, attempt: int, until: datetime, owner: str | None = None
+    ) -> bool:
+        """Keeps a running job ours; False if it is no longer (finished, released because
+        we were taken for dead, or taken over)."""
+        mine = [] if owner is None else [OutboxJob.locked_by == owner]
         result = await self.session.execute(
             update(OutboxJob)
             .where(
                 OutboxJob.id == job_id,
                 OutboxJob.status == PENDING,
                 OutboxJob.attempts == attempt,
+                *mine,
             )
             .values(locked_until=until)
             .execution_options(synchronize_session=False)
@@ -204,6 +251,7 @@ class OutboxRepository:
         job.status = PENDING
         job.run_after = now
         job.locked_until = None
+        job.locked_by = None
         job.finished_at = None
         job.alerted_at = None
         job.created_at = now
@@ -212,6 +260,50 @@ class OutboxRepository:
     async def mark_alerted(self, job: OutboxJob, now: datetime) -> None:
         job.alerted_at = now
         await self.session.flush()
+
+    # Worker processes: who holds leases, and whether they still beat.
+
+    async def register_worker(
+        self, worker_id: str, host: str, pid: int, process_start: str | None, now: datetime
+    ) -> None:
+        """Records a worker process as alive; a second call only beats."""
+        row = await self.session.get(OutboxWorkerRow, worker_id)
+        if row is None:
+            self.session.add(
+                OutboxWorkerRow(
+                    id=worker_id,
+                    host=host,
+                    pid=pid,
+                    process_start=process_start,
+                    started_at=now,
+                    beat_at=now,
+                )
+            )
+        else:
+            row.beat_at = now
+        await self.session.flush()
+
+    async def workers(self) -> Sequence[OutboxWorkerRow]:
+        result = await self.session.execute(select(OutboxWorkerRow).order_by(OutboxWorkerRow.id))
+        return result.scalars().all()
+
+    async def release_workers(self, worker_ids: Sequence[str]) -> int:
+        """Forgets workers that are gone and frees the leases they held, so their jobs are
+        taken at once. Returns how many jobs were freed. A job finished meanwhile is left."""
+        if not worker_ids:
+            return 0
+        result = await self.session.execute(
+            update(OutboxJob)
+            .where(OutboxJob.locked_by.in_(worker_ids), OutboxJob.status == PENDING)
+            .values(locked_until=None, locked_by=None)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            delete(OutboxWorkerRow)
+            .where(OutboxWorkerRow.id.in_(worker_ids))
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def job_history(self, ticket_id: int) -> list[JobRecord]:
         """Every job of a ticket with each of its attempts, oldest first."""
@@ -269,3 +361,21 @@ class OutboxRepository:
             )
             for job in jobs
         ]
+
+
+def _payload_chat(payload: dict[str, Any]) -> int | None:
+    value = payload.get("chat_id")
+    return int(value) if isinstance(value, int | str) and str(value).lstrip("-").isdigit() else None
+
+
+def _not_held(held_since: datetime | None) -> ColumnElement[bool]:
+    """No earlier job for the same chat is still pending (and younger than `held_since`)."""
+    earlier = aliased(OutboxJob)
+    blocking = exists().where(
+        earlier.chat_id == OutboxJob.chat_id,
+        earlier.id < OutboxJob.id,
+        earlier.status == PENDING,
+    )
+    if held_since is not None:
+        blocking = blocking.where(earlier.created_at > held_since)
+    return or_(OutboxJob.chat_id.is_(None), ~blocking)

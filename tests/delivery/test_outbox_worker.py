@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import ManualClock, SystemClock
@@ -12,51 +10,10 @@ from bot.worker.errors import JobPermanentError, JobTemporaryError
 from bot.worker.outbox import OutboxWorker, RetryPolicy, backoff
 from db.models import OutboxJob
 from db.repositories.outbox import DONE, FAILED, PENDING
-from db.uow import Database, UnitOfWork
-
-Behaviour = Callable[[OutboxJob], None]
-
-
-def fails_with(error: Exception) -> Behaviour:
-    def behave(job: OutboxJob) -> None:
-        raise error
-
-    return behave
-
-
-@dataclass
-class FakeRunner:
-    behave: Behaviour = lambda job: None
-    delay: float = 0.0
-    runs: list[int] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    stuck_alerts: list[str] = field(default_factory=list)
-
-    async def __call__(self, job: OutboxJob) -> None:
-        self.runs.append(job.id)
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        self.behave(job)
-
-    async def failed(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
-        self.failures.append(error)
-
-    async def stuck(self, uow: UnitOfWork, job: OutboxJob, error: str) -> None:
-        self.stuck_alerts.append(error)
-
-
-async def _enqueue(database: Database, clock: ManualClock | SystemClock, key: str = "k") -> int:
-    async with database.unit(clock.now()) as uow:
-        job = await uow.outbox.enqueue("test", key, {}, uow.now)
-        assert job is not None
-        return job.id
-
-
-async def _job(database: Database, job_id: int) -> OutboxJob:
-    async with database.unit(SystemClock().now()) as uow:
-        job = await uow.outbox.get(job_id)
-        assert job is not None
-        return job
+from db.uow import Database
+from tests.worker.support import FakeRunner, fails_with
+from tests.worker.support import enqueue as _enqueue
+from tests.worker.support import job_of as _job
 
 
 def test_backoff_doubles_up_to_its_cap() -> None:
