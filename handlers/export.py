@@ -58,7 +58,7 @@ def mask(value: str) -> str:
 def safe_cell(value: str) -> str:
     """Neutralises a formula typed by an applicant (CSV injection) with a leading quote."""
     if value.startswith(FORMULA_START) or (
-        value[:1] in ("+", "-") and len(value) > 1 and not value[1].isdigit()
+        value[:1] in ("+", "-") and len(value) > 1 and value[1] not in "0123456789"
     ):
         return "'" + value
     return value

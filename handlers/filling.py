@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
 from db.models import Ticket
 from db.uow import UnitOfWork
 from handlers.actors import Actor, StaffDirectory
 from handlers.cards import cards_for_submission
 from handlers.form.definition import Field, FormDefinition
-from handlers.form.validators import Accepted, Limits, Verdict, validate
+from handlers.form.validators import Accepted, Limits, Rejected, Verdict, validate
 from handlers.moves import move
 from handlers.statuses import Status
 
 SUMMARY = "summary"
 EDIT_PREFIX = "edit:"
+# A row among the answers that is no form field (field names are identifiers): which chat
+# message gave the latest answer, and which one was last refused, so that an applicant who
+# edits that message changes that answer. {"answered": [field, message id | null],
+# "refused": [field, message id]}
+SOURCES = "@sources"
 
 
 def editing(cursor: str | None) -> str | None:
@@ -28,7 +36,36 @@ def current_field(ticket: Ticket, form: FormDefinition) -> Field | None:
 
 
 def answers_of(ticket: Ticket) -> dict[str, str]:
-    return {answer.field: answer.value for answer in ticket.answers}
+    """The form's answers by field name (without the `SOURCES` row)."""
+    return {answer.field: answer.value for answer in ticket.answers if answer.field != SOURCES}
+
+
+def _sources(ticket: Ticket) -> dict[str, list[object]]:
+    for answer in ticket.answers:
+        if answer.field == SOURCES:
+            value = json.loads(answer.value)
+            return value if isinstance(value, dict) else {}
+    return {}
+
+
+def _source(sources: dict[str, list[object]], key: str) -> tuple[str, int | None] | None:
+    entry = sources.get(key)
+    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
+        return None
+    message_id = entry[1]
+    return entry[0], message_id if isinstance(message_id, int) else None
+
+
+async def note_source(
+    uow: UnitOfWork, ticket: Ticket, field: str, message_id: int | None, *, accepted: bool
+) -> None:
+    """Remembers which message answered `field` (None: a button or a file) or was refused."""
+    sources = _sources(ticket)
+    if accepted:
+        sources = {"answered": [field, message_id]}
+    else:
+        sources["refused"] = [field, message_id]
+    await uow.tickets.set_answer(ticket, SOURCES, json.dumps(sources), uow.now)
 
 
 def next_cursor(ticket: Ticket, form: FormDefinition, answered: str) -> str:
@@ -57,17 +94,72 @@ def previous_cursor(ticket: Ticket, form: FormDefinition) -> str | None:
 
 
 async def save_answer(
-    uow: UnitOfWork, ticket: Ticket, form: FormDefinition, text: str, limits: Limits
+    uow: UnitOfWork,
+    ticket: Ticket,
+    form: FormDefinition,
+    text: str,
+    limits: Limits,
+    message_id: int | None = None,
 ) -> Verdict:
-    """Validates and stores the answer to the current field; a refused answer changes nothing."""
+    """Validates and stores the answer to the current field; a refused answer changes nothing
+    but the note of which message was refused. `message_id`: the chat message that gave it
+    (None for a button), so that an edit of it can be told apart (`apply_edit`)."""
     field = current_field(ticket, form)
     if ticket.status != Status.FORM or field is None:
         raise ValueError("the ticket is not waiting for a form answer")
     verdict = validate(text, field, limits)
+    accepted = isinstance(verdict, Accepted)
     if isinstance(verdict, Accepted):
         await uow.tickets.set_answer(ticket, field.name, verdict.value, uow.now)
         await set_cursor(uow, ticket, next_cursor(ticket, form, field.name))
+    if accepted or message_id is not None:
+        await note_source(uow, ticket, field.name, message_id, accepted=accepted)
     return verdict
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """What an edited message did. `outcome`: "answer" (it was the refused answer of the field
+    still asked, and was read as a new answer: `verdict`), "applied", "unchanged", "refused"
+    (the field just answered: its stored `value` after the edit) or "not_read"."""
+
+    outcome: str
+    field: Field | None = None
+    verdict: Verdict | None = None
+    value: str | None = None
+
+
+async def apply_edit(
+    uow: UnitOfWork,
+    ticket: Ticket,
+    form: FormDefinition,
+    message_id: int,
+    text: str,
+    limits: Limits,
+) -> EditResult:
+    """The applicant edited chat message `message_id` to `text`. Only the message that gave
+    the latest answer, or the refused answer of the field still asked, counts; the cursor
+    stays where it is when the latest answer changes."""
+    if ticket.status != Status.FORM:
+        return EditResult("not_read")
+    sources = _sources(ticket)
+    asked = current_field(ticket, form)
+    if asked is not None and _source(sources, "refused") == (asked.name, message_id):
+        verdict = await save_answer(uow, ticket, form, text, limits, message_id)
+        return EditResult("answer", asked, verdict)
+    answered = _source(sources, "answered")
+    field = form.get(answered[0]) if answered and answered[1] == message_id else None
+    if field is None or not field.applies_to(ticket.category or ""):
+        return EditResult("not_read")
+    stored = answers_of(ticket).get(field.name)
+    verdict = validate(text, field, limits)
+    if isinstance(verdict, Rejected):
+        return EditResult("refused", field, verdict, stored)
+    if verdict.value == stored:
+        return EditResult("unchanged", field, verdict, stored)
+    await uow.tickets.set_answer(ticket, field.name, verdict.value, uow.now)
+    ticket.updated_at = uow.now
+    return EditResult("applied", field, verdict, verdict.value)
 
 
 async def set_cursor(uow: UnitOfWork, ticket: Ticket, cursor: str | None) -> None:

@@ -35,6 +35,7 @@ from db.transient import DatabaseUnavailable
 log = logging.getLogger(__name__)
 
 Handle = Callable[[Inbound], Awaitable[Outcome]]
+ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 NOT_MODIFIED = "message is not modified"
 
 
@@ -96,6 +97,12 @@ def to_inbound(update: Update) -> Inbound | None:
         return Inbound(
             person, chat.id, Kind.BUTTON, private, data=query.data, message_id=message_id
         )
+    edited = update.edited_message
+    if edited is not None:
+        # A message already sent was corrected (a typo in an email): the dialog decides
+        # whether that changes an answer or earns the note that edits are not read.
+        text = edited.text if edited.text is not None else edited.caption or ""
+        return Inbound(person, chat.id, Kind.EDIT, private, text=text, message_id=edited.message_id)
     message = update.message
     if message is None:
         return None
@@ -120,9 +127,14 @@ def _message_event(person: Person, chat_id: int, private: bool, message: Message
 
     text = message.text
     if text is not None and text.startswith("/") and not forwarded:
-        head, _, args = text.partition(" ")
-        command = head[1:].split("@", 1)[0].lower()
-        return event(Kind.COMMAND, text=text, command=command, args=args.strip())
+        # Any whitespace ends the command (a newline, a no-break space from a phone keyboard).
+        head, *rest = text.split(None, 1)
+        command, _, addressee = head[1:].partition("@")
+        if addressee and addressee.lower() != (message.get_bot().username or "").lower():
+            # `/start@OtherBot` in a group is for another bot.
+            return event(Kind.UNSUPPORTED)
+        args = rest[0].strip() if rest else ""
+        return event(Kind.COMMAND, text=text, command=command.lower(), args=args)
     if text is not None:
         return event(Kind.TEXT, text=text)
     upload = _upload(message)
@@ -274,7 +286,8 @@ class TelegramChannel:
         await self.application.updater.start_polling(
             poll_interval=poll_interval,
             timeout=poll_timeout,
-            allowed_updates=["message", "callback_query"],
+            # Every update the dialog reads: one not asked for is lost without a trace.
+            allowed_updates=list(ALLOWED_UPDATES),
             drop_pending_updates=False,
             bootstrap_retries=5,
             error_callback=PollingErrors(self.on_error, self.texts.t("id", "error.conflict")),

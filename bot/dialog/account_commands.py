@@ -14,24 +14,26 @@ from bot.dialog.context import DeskContext
 from bot.dialog.events import Inbound, Outcome
 from bot.dialog.staff_commands import StaffCommand, StaffCommandBook
 from db.uow import UnitOfWork
-from handlers import account_admin
+from handlers import account_admin, lookup
 from handlers.account_admin import AccountAct, AccountRefused
 from handlers.actors import Actor
 from handlers.errors import TicketNotFound
 from handlers.statuses import Role
+from handlers.typed import normalise
 
 LANG = "id"
 ADMINS = frozenset({Role.ADMIN})
-NUMBER = re.compile(r"^HS-\d{4}-\d{6}$", re.IGNORECASE)
 MAX_EXTEND_DAYS = 366
+DAYS = re.compile(r"^[0-9]{1,3}$")
 
 
 def _arguments(event: Inbound) -> list[str]:
-    return event.args.split()
+    """The words after the command, normalised (digits of any script as ASCII)."""
+    return normalise(event.args).split()
 
 
 def _number(word: str) -> str | None:
-    return word.upper() if NUMBER.match(word) else None
+    return lookup.ticket_number(word)
 
 
 def _only_number(event: Inbound) -> str | None:
@@ -83,7 +85,7 @@ class AccountCommands:
     async def extend(self, event: Inbound, actor: Actor) -> Outcome:
         words = _arguments(event)
         number = _number(words[0]) if len(words) == 2 else None
-        if number is None or not words[1].isdigit():
+        if number is None or not DAYS.match(words[1]):
             return self._usage("extend")
         days = int(words[1])
         if not 1 <= days <= MAX_EXTEND_DAYS:

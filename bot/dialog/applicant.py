@@ -86,7 +86,9 @@ class ApplicantDialog:
             handoff = await uow.handoffs.open_for(applicant.id)
             if handoff is not None:
                 return await self.handoff.relay(uow, applicant, handoff, event)
-            return await self._text(uow, applicant, event.text)
+            return await self._text(uow, applicant, event.text, event.message_id)
+        if event.kind is Kind.EDIT:
+            return await self._edit(uow, applicant, event)
         if event.kind is Kind.FILE and event.upload is not None:
             ticket = await intake.active_ticket(uow, applicant)
             if ticket is not None and ticket.status == Status.FORM:
@@ -178,7 +180,28 @@ class ApplicantDialog:
 
     # Text
 
-    async def _text(self, uow: UnitOfWork, applicant: Applicant, text: str) -> Outcome:
+    async def _edit(self, uow: UnitOfWork, applicant: Applicant, event: Inbound) -> Outcome:
+        """An edited message changes a form answer only while the form is being filled (and
+        the hand-off relays only new messages); anything else gets a note, never silence."""
+        lang = applicant.language
+        ticket = await intake.active_ticket(uow, applicant)
+        handoff = await uow.handoffs.open_for(applicant.id)
+        if ticket is None or ticket.status != Status.FORM or handoff is not None:
+            return Outcome().say(self.t(lang, "input.edit_not_read_plain"))
+        if event.message_id is None:
+            return Outcome().say(self.t(lang, "input.edit_not_read"))
+        return await self.form.answer_edit(uow, ticket, event.message_id, event.text, lang)
+
+    async def edit_note(self, event: Inbound) -> Outcome:
+        """The note for an edit outside the applicant's private chat (staff in a group)."""
+        async with self.ctx.unit() as uow:
+            existing = await uow.applicants.by_external_id(event.person.id)
+        lang = existing.language if existing else self.ctx.texts.language(None)
+        return Outcome().say(self.t(lang, "input.edit_not_read_plain"))
+
+    async def _text(
+        self, uow: UnitOfWork, applicant: Applicant, text: str, message_id: int | None = None
+    ) -> Outcome:
         lang = applicant.language
         ticket = await intake.active_ticket(uow, applicant)
         if ticket is None:
@@ -192,7 +215,7 @@ class ApplicantDialog:
         if ticket.status != Status.FORM:
             status = render.status_name(self.ctx, lang, ticket.status)
             return Outcome().say(self.t(lang, "input.waiting", number=ticket.number, status=status))
-        return await self.form.answer_text(uow, ticket, text, lang)
+        return await self.form.answer_text(uow, ticket, text, lang, message_id)
 
     # Buttons
 

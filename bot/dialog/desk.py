@@ -49,7 +49,10 @@ class Desk:
         if self._answers_a_prompt(event) and await self.staff.pending_prompt(event):
             return await self.staff.answer_prompt(event)
         if not event.private:
-            # Group chats are for staff cards; applicants are served in private.
+            # Group chats are for staff cards; applicants are served in private. Staff who
+            # edit a reply there (to a relayed message) learn that the edit went nowhere.
+            if is_staff and event.kind is Kind.EDIT:
+                return await self.applicant.edit_note(event)
             return Outcome()
         return await self.applicant.handle(event)
 

@@ -12,6 +12,8 @@ class Kind(StrEnum):
     TEXT = "text"
     BUTTON = "button"
     FILE = "file"
+    # The user changed a message already sent: `message_id` is that message, `text` its new text.
+    EDIT = "edit"
     UNSUPPORTED = "unsupported"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.dialog import keyboards, render
@@ -33,16 +34,62 @@ class FormDialog:
 
     # Answers
 
-    async def answer_text(self, uow: UnitOfWork, ticket: Ticket, text: str, lang: str) -> Outcome:
+    async def answer_text(
+        self, uow: UnitOfWork, ticket: Ticket, text: str, lang: str, message_id: int | None = None
+    ) -> Outcome:
+        """`message_id`: the chat message that carries the answer (None: a button)."""
         field = filling.current_field(ticket, self.ctx.form)
         if field is None:
             return self.show_step(Outcome().say(self.t(lang, "input.use_buttons")), ticket, lang)
         verdict = await filling.save_answer(
-            uow, ticket, self.ctx.form, text, self.ctx.limits(ticket.category)
+            uow, ticket, self.ctx.form, text, self.ctx.limits(ticket.category), message_id
         )
         if isinstance(verdict, Rejected):
             return self.refused(ticket, field, verdict, lang)
         return self.show_step(Outcome(), ticket, lang)
+
+    async def answer_edit(
+        self, uow: UnitOfWork, ticket: Ticket, message_id: int, text: str, lang: str
+    ) -> Outcome:
+        """An edited message: it changes the latest answer (or is read as the answer of the
+        field still asked, when that message was refused); any other edit gets the note that
+        edits are not read and how to change an answer."""
+        form = self.ctx.form
+        result = await filling.apply_edit(
+            uow, ticket, form, message_id, text, self.ctx.limits(ticket.category)
+        )
+        field, verdict = result.field, result.verdict
+        if field is None or result.outcome == "not_read":
+            return Outcome().say(self.t(lang, "input.edit_not_read"))
+        if result.outcome == "answer":
+            if isinstance(verdict, Rejected):
+                return self.refused(ticket, field, verdict, lang)
+            assert verdict is not None
+            return self.show_step(
+                Outcome().say(self._changed(field, verdict.value, lang)), ticket, lang
+            )
+        shown = render.display_value(self.ctx, lang, field, result.value) if result.value else "—"
+        if result.outcome == "unchanged":
+            return Outcome().say(
+                self.t(lang, "input.edit_unchanged", label=field.label[lang], value=shown)
+            )
+        if isinstance(verdict, Rejected):
+            reason = self.t(lang, verdict.reason, **verdict.params)
+            note = self.t(
+                lang,
+                "input.edit_refused",
+                label=field.label[lang],
+                reason=Markup(reason),
+                value=shown,
+            )
+            return self.show_step(Outcome().say(note), ticket, lang)
+        return self.show_step(
+            Outcome().say(self._changed(field, result.value or "", lang)), ticket, lang
+        )
+
+    def _changed(self, field: Field, value: str, lang: str) -> str:
+        shown = render.display_value(self.ctx, lang, field, value)
+        return self.t(lang, "input.edit_applied", label=field.label[lang], value=shown)
 
     async def answer_file(
         self, uow: UnitOfWork, ticket: Ticket, upload: Upload, lang: str
@@ -58,6 +105,7 @@ class FormDialog:
             content = await upload.fetch()
             verdict = await attachments.save_file(uow, ticket, self.ctx.form, field, offer, content)
             if not isinstance(verdict, Rejected):
+                await filling.note_source(uow, ticket, field.name, None, accepted=True)
                 return self.show_step(
                     Outcome().say(self.t(lang, "form.file_received", name=verdict.value)),
                     ticket,
@@ -91,7 +139,8 @@ class FormDialog:
         return outcome
 
     def _option_text(self, field: Field, value: str) -> str | None:
-        if not value.isdigit():
+        # Button data can be forged: only ASCII digits are an option index.
+        if not re.fullmatch(r"[0-9]{1,4}", value):
             return None
         number = int(value)
         if field.type == "choice":
@@ -117,6 +166,7 @@ class FormDialog:
         ):
             return self.stale(lang)
         await attachments.skip(uow, ticket, self.ctx.form, field)
+        await filling.note_source(uow, ticket, field.name, None, accepted=True)
         return self.show_step(Outcome(), ticket, lang)
 
     async def on_submit(

@@ -8,6 +8,7 @@ is answered politely, changes nothing, and is recorded in the audit trail.
 from __future__ import annotations
 
 import logging
+import re
 
 from bot.dialog.context import DeskContext
 from bot.dialog.events import Button, Inbound, Keyboard, Outcome
@@ -128,7 +129,7 @@ class StaffDialog:
     ) -> Outcome:
         """One tap on a configured reason; the index is looked up in today's configuration."""
         reasons = self.ctx.settings.reject_reasons
-        if not arg.isdigit() or int(arg) >= len(reasons):
+        if not re.fullmatch(r"[0-9]{1,2}", arg) or int(arg) >= len(reasons):
             return Outcome(toast=self.t(lang, "button.invalid"), alert=True)
         reason = reasons[int(arg)]
         ticket = await review.reject(uow, ticket_id, actor, reason, verification=self.verification)

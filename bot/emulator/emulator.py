@@ -158,7 +158,11 @@ class BotApiEmulator:
         return self._users.text(user_id, text, chat_id=chat_id, reply_to=reply_to)
 
     async def edit_text(self, message: InboundMessage, text: str) -> InboundMessage:
+        """The user edits their message; the bot gets ``edited_message`` if it asked for it."""
         return self._users.edit_text(message, text)
+
+    async def edit_caption(self, message: InboundMessage, caption: str) -> InboundMessage:
+        return self._users.edit_caption(message, caption)
 
     async def press(
         self,

@@ -122,7 +122,8 @@ class Users:
         )
         update_id = None
         if self._visible_to_bot(chat, payload):
-            update_id = self.ctx.queue.push("message", payload)
+            # A copy: the update carries the message as sent, whatever a later edit does.
+            update_id = self.ctx.queue.push("message", dict(payload))
         return InboundMessage(chat.id, message_id, user_id, update_id, payload)
 
     def text(
@@ -140,18 +141,44 @@ class Users:
         return self.post(user_id, content, chat_id=chat_id, reply_to=reply_to, text_key="text")
 
     def edit_text(self, message: InboundMessage, text: str) -> InboundMessage:
+        """The user edits their own text message: Telegram sends ``edited_message`` with the
+        whole message as it is now (same ``message_id`` and ``date``, a new ``edit_date``)."""
+        return self._edit(message, "text", "entities", text)
+
+    def edit_caption(self, message: InboundMessage, caption: str) -> InboundMessage:
+        """The user edits the caption of their own document or photo."""
+        return self._edit(message, "caption", "caption_entities", caption)
+
+    def _edit(
+        self, message: InboundMessage, key: str, entities_key: str, text: str
+    ) -> InboundMessage:
         world = self.ctx.world
         stored = world.message(message.chat_id, message.message_id)
         if stored is None or stored.from_bot:
             raise LookupError("only a user's own, existing message can be edited")
-        stored.payload.pop("entities", None)
-        stored.payload["text"] = text
+        author = stored.payload.get("from", {}).get("id")
+        if author != message.user_id:
+            raise PermissionError(f"user {message.user_id} did not write this message")
+        if key == "text" and "text" not in stored.payload:
+            raise ValueError("a message without text has no text to edit")
+        if key == "caption" and not {"document", "photo"} & set(stored.payload):
+            raise ValueError("only a document or a photo has a caption")
+        if stored.payload.get(key) == text:
+            # Telegram clients cannot save an edit that changes nothing: no update.
+            return InboundMessage(
+                message.chat_id, message.message_id, message.user_id, None, dict(stored.payload)
+            )
+        stored.payload.pop(entities_key, None)
+        stored.payload[key] = text
         entities = detect_entities(text)
         if entities:
-            stored.payload["entities"] = entities
+            stored.payload[entities_key] = entities
         stored.payload["edit_date"] = world.now()
         stored.formatted = FormattedText(text)
-        update_id = self.ctx.queue.push("edited_message", dict(stored.payload))
+        chat = world.chats[message.chat_id]
+        update_id = None
+        if self._visible_to_bot(chat, stored.payload):
+            update_id = self.ctx.queue.push("edited_message", dict(stored.payload))
         return InboundMessage(
             message.chat_id, message.message_id, message.user_id, update_id, dict(stored.payload)
         )
