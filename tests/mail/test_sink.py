@@ -7,7 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from bot.config import Settings, describe
 from bot.mail.sender import SmtpConfig, SmtpSender
 from bot.mail.sink import SmtpSink
 from tests.mail.support import SENDER, ConfigFactory, MessageFactory
@@ -77,7 +79,15 @@ def test_config_repr_hides_the_password() -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"port": 0}, {"security": "ssl"}, {"username": "only-user"}, {"timeout": 0}, {"sender": ""}],
+    [
+        {"port": 0},
+        {"security": "ssl"},
+        {"username": "only-user"},
+        {"timeout": 0},
+        {"sender": ""},
+        # Every message would need SMTPUTF8 at every relay.
+        {"sender": "Hotspot <hotspot.ü@ptipd.example.ac.id>"},
+    ],
 )
 def test_config_rejects_nonsense(overrides: dict[str, object]) -> None:
     values: dict[str, object] = {
@@ -91,3 +101,14 @@ def test_config_rejects_nonsense(overrides: dict[str, object]) -> None:
     values.update(overrides)
     with pytest.raises(ValueError):
         SmtpConfig(**values)  # type: ignore[arg-type]
+
+
+def test_the_sender_setting_refuses_a_non_ascii_local_part_in_one_line() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, smtp_sender="Hotspot <hotspot.ü@uin-malang.ac.id>")  # type: ignore[call-arg]
+
+    assert describe(caught.value) == (
+        "HOTSPOT_SMTP_SENDER: Value error, the part before @ must be ASCII"
+    )
+    # An international domain is fine: it goes out in its ASCII form.
+    Settings(_env_file=None, smtp_sender="Hotspot <hotspot@ptipd-ü.example>")  # type: ignore[call-arg]
