@@ -21,6 +21,7 @@ from bot.dialog.staff_commands import StaffCommandBook
 from bot.mail.sender import SmtpConfig, SmtpSender
 from bot.texts.catalog import Catalog
 from bot.worker.attachment_jobs import AttachmentJobs
+from bot.worker.chat_moves import ChatMoves
 from bot.worker.idle_sweep import sweep_idle_forms
 from bot.worker.jobs import JobRunner
 from bot.worker.outbox import OutboxWorker
@@ -134,6 +135,9 @@ class Runtime:
             },
         )
         self.worker = OutboxWorker.from_settings(self.db, self.clock, self.runner, settings)
+        # A group that Telegram moved is followed by every send and kept in the database.
+        self.chat_moves = ChatMoves(self.ctx, self.worker.wake)
+        self.channel.messenger.redirects.on_moved = self.chat_moves.record
         self.scheduler: AsyncIOScheduler = build_scheduler(
             settings,
             outbox=one_line_on_failure("outbox sweep", self.worker.sweep),
@@ -199,6 +203,7 @@ class Runtime:
                 "HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
                 f"({short_reason(error)})"
             ) from None
+        self.channel.messenger.redirects.load(await self.chat_moves.load())
         await self.channel.start(
             poll_timeout=poll_timeout, retry_seconds=self.settings.telegram_start_retry_seconds
         )

@@ -19,6 +19,11 @@ class MessengerPermanentError(MessengerError):
     """Retrying will not help: the user blocked the bot, the chat does not exist."""
 
 
+class MessengerEditGoneError(MessengerPermanentError):
+    """The message to edit is gone (deleted, too old, in a chat that moved): editing it will
+    never work, but a new message can still say the same."""
+
+
 class MessengerUnknownError(MessengerTemporaryError):
     """An error the channel's classifier has no entry for: it is retried like a temporary
     one, but the admins are told at once (once), with the platform's own words, instead of
@@ -40,3 +45,7 @@ class Messenger(Protocol):
         ...
 
     async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None: ...
+
+    def resolve(self, chat_id: int) -> int:
+        """The chat a send to `chat_id` reaches now (itself, or where it moved)."""
+        ...

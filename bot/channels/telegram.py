@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    CallbackQuery,
     File,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -21,14 +23,30 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.channels.messenger import MessengerPermanentError, MessengerTemporaryError
+from bot.channels.chat_redirects import ChatRedirects
+from bot.channels.html_split import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    split_html,
+    utf16_len,
+    visible_length,
+)
+from bot.channels.messenger import (
+    MessengerEditGoneError,
+    MessengerError,
+    MessengerPermanentError,
+    MessengerRedirectError,
+    MessengerTemporaryError,
+    MessengerUnknownError,
+)
+from bot.channels.telegram_errors import PERSON_GONE, Verdict, classify, messenger_error
+from bot.channels.telegram_start import PollingErrors, connect_with_retry
 from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply, Upload
 from bot.dialog.staff_commands import StaffCommandBook
-from bot.channels.telegram_start import PollingErrors, connect_with_retry
 from bot.texts.catalog import Catalog, plain
 from db.transient import DatabaseUnavailable
 
@@ -36,7 +54,8 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[Inbound], Awaitable[Outcome]]
 ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
-NOT_MODIFIED = "message is not modified"
+# Telegram's limit on the text of answerCallbackQuery.
+TOAST_LIMIT = 200
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -55,28 +74,10 @@ def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Long texts (a digest) go out in several messages, cut at line ends."""
-    if len(text) <= limit:
-        return [text]
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Long HTML (a digest, a relayed paste) as several messages, each within `limit`
+    visible UTF-16 units; see `html_split` for where it cuts and how tags carry over."""
+    return split_html(text, limit)
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -173,69 +174,137 @@ def _fetcher(get_file: Callable[[], Awaitable[File]]) -> Callable[[], Awaitable[
 
 
 class TelegramMessenger:
-    """Messenger over the bot of a running Application; used by the outbox workers."""
+    """Messenger over the bot of a running Application; used by the outbox workers and for
+    the replies to updates.
 
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
+    Every failure leaves as a `MessengerError` sorted by `telegram_errors` (Telegram's own
+    words in its text). A send to a chat that moved is followed at once and remembered in
+    `redirects`; an edit that changes nothing is a success.
+    """
+
+    # A chat can move once (group -> supergroup); a second hop is only followed to be safe.
+    MAX_HOPS = 3
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        redirects: ChatRedirects | None = None,
+    ) -> None:
         self.application = application
+        self.redirects = redirects or ChatRedirects()
+
+    def resolve(self, chat_id: int) -> int:
+        return self.redirects.resolve(chat_id)
 
     async def send(self, chat_id: int, reply: Reply) -> int:
-        if reply.document is not None:
-            return await self._send_document(chat_id, reply, *reply.document)
+        """Sends `reply` (split into several messages when long, the buttons on the last) and
+        returns the id of the last message. Raises a `MessengerError`."""
+        for _ in range(self.MAX_HOPS):
+            target = self.resolve(chat_id)
+            try:
+                if reply.document is not None:
+                    return await self._send_document(target, reply, *reply.document)
+                return await self._send_text(target, reply)
+            except MessengerRedirectError as moved:
+                await self.redirects.moved(target, moved.new_chat_id)
+        raise MessengerTemporaryError(f"Telegram: chat {chat_id} keeps moving")
+
+    async def _send_text(self, chat_id: int, reply: Reply, *, buttons: bool = True) -> int:
         message_id = 0
         parts = split_text(reply.text)
         for index, part in enumerate(parts):
-            markup = keyboard(reply.buttons) if index == len(parts) - 1 else None
-            try:
-                sent = await self.application.bot.send_message(
+            last = index == len(parts) - 1
+            message_id = await self._call(
+                self.application.bot.send_message(
                     chat_id,
                     part,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
+                    reply_markup=keyboard(reply.buttons) if last and buttons else None,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 )
-            except TelegramError as error:
-                raise _classify(error) from error
-            message_id = sent.message_id
+            )
         return message_id
 
     async def _send_document(
         self, chat_id: int, reply: Reply, filename: str, content: bytes
     ) -> int:
-        try:
-            sent = await self.application.bot.send_document(
+        # A caption over Telegram's 1,024 goes as a message after the file, whole, rather
+        # than cut; the buttons then go with that message.
+        fits = visible_length(reply.text) <= CAPTION_LIMIT
+        message_id = await self._call(
+            self.application.bot.send_document(
                 chat_id,
                 InputFile(content, filename=filename),
-                caption=reply.text[: MessageLimit.CAPTION_LENGTH] or None,
+                caption=(reply.text or None) if fits else None,
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons),
+                reply_markup=keyboard(reply.buttons) if fits else None,
             )
-        except TelegramError as error:
-            raise _classify(error) from error
-        return int(sent.message_id)
+        )
+        if fits:
+            return message_id
+        return await self._send_text(chat_id, reply)
 
     async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
+        """Replaces the text of a message the bot sent. An edit that changes nothing is done;
+        a text too long for one message keeps its first part there and sends the rest.
+        Raises `MessengerEditGoneError` when the message can no longer be edited (the caller
+        may send a new one), or another `MessengerError`."""
+        parts = split_text(reply.text)
         try:
-            await self.application.bot.edit_message_text(
-                reply.text,
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            await self._call(
+                self.application.bot.edit_message_text(
+                    parts[0],
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard(reply.buttons) if len(parts) == 1 else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
             )
-        except BadRequest as error:
-            if NOT_MODIFIED in str(error):
-                return
-            raise _classify(error) from error
+        except MessengerRedirectError as moved:
+            # The message stays in the old chat, which can no longer be written to.
+            await self.redirects.moved(chat_id, moved.new_chat_id)
+            raise MessengerEditGoneError(str(moved)) from moved
+        if len(parts) > 1:
+            rest = "".join(parts[1:])
+            await self.send(chat_id, Reply(rest, reply.buttons))
+
+    async def answer(self, query: CallbackQuery, text: str | None, *, alert: bool) -> None:
+        """Answers a button press, best effort: the client only stops its spinner sooner.
+        A press the bot took long to handle gets "query is too old"; a failure is logged."""
+        toast = cut_plain(text, TOAST_LIMIT) if text else None
+        try:
+            await query.answer(toast, show_alert=alert)
         except TelegramError as error:
-            raise _classify(error) from error
+            log.info("button answer not shown: %s", classify(error).words)
+
+    @staticmethod
+    async def _call(request: Awaitable[Message | bool]) -> int:
+        """Runs one Bot API call; returns the message id (0 for an edit answered `true`).
+        Raises the product's error for it, except for an edit that changed nothing."""
+        try:
+            result = await request
+        except TelegramError as error:
+            classified = classify(error)
+            if classified.verdict is Verdict.IGNORE:
+                return 0
+            raise messenger_error(classified) from error
+        return result.message_id if isinstance(result, Message) else 0
 
 
-def _classify(error: TelegramError) -> Exception:
-    # BadRequest is a NetworkError in python-telegram-bot, so it is told apart first.
-    if isinstance(error, Forbidden | BadRequest):
-        return MessengerPermanentError(str(error))
-    return MessengerTemporaryError(str(error))
+def cut_plain(text: str, limit: int) -> str:
+    """Plain text of catalog HTML within `limit` UTF-16 units (a button answer's 200)."""
+    result = plain(text)
+    while utf16_len(result) > limit:
+        result = result[: -max(1, (utf16_len(result) - limit) // 2)]
+    return result
+
+
+def _about_the_person(error: MessengerError) -> bool:
+    """A person who blocked the bot or left Telegram: their own choice, nothing for the
+    admins to fix."""
+    lowered = str(error).lower()
+    return any(token in lowered for token in PERSON_GONE)
 
 
 def apology_key(error: BaseException | None) -> str:
@@ -274,6 +343,8 @@ class TelegramChannel:
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.messenger = TelegramMessenger(self.application)
+        # Each failing Telegram text is told to the admins once per run, not per update.
+        self._told: set[str] = set()
 
     async def start(
         self, poll_interval: float = 0.0, poll_timeout: int = 10, *, retry_seconds: float = 300.0
@@ -362,17 +433,36 @@ class TelegramChannel:
             self._in_hand -= 1
 
     async def _deliver(self, update: Update, event: Inbound, outcome: Outcome) -> None:
+        """Sends what the dialog decided. The dialog has committed by now, so nothing here may
+        fail the update: the press is answered best effort, each reply goes out on its own
+        (one failing does not drop the others), an edit of a message that is gone becomes a
+        new message, and a failure is logged (an unknown one also told to the admins once),
+        never answered with "try again"."""
         query = update.callback_query
         if query is not None:
             # Always answered, or the client shows a spinner for many seconds.
-            toast = plain(outcome.toast)[:200] if outcome.toast else None
-            await query.answer(toast, show_alert=outcome.alert)
+            await self.messenger.answer(query, outcome.toast, alert=outcome.alert)
         for reply in outcome.replies:
             chat_id = reply.chat_id or event.chat_id
-            if reply.edit and query is not None and query.message is not None:
-                await self.messenger.edit(chat_id, query.message.message_id, reply)
-            else:
-                await self.messenger.send(chat_id, reply)
+            try:
+                if reply.edit and query is not None and query.message is not None:
+                    try:
+                        await self.messenger.edit(chat_id, query.message.message_id, reply)
+                    except MessengerEditGoneError as error:
+                        log.info("edit not possible, sending anew: %s", error)
+                        await self.messenger.send(chat_id, replace(reply, edit=False))
+                else:
+                    await self.messenger.send(chat_id, reply)
+            except MessengerError as error:
+                await self._reply_failed(chat_id, error)
+
+    async def _reply_failed(self, chat_id: int, error: MessengerError) -> None:
+        log.warning("reply to chat %s not delivered: %s", chat_id, error)
+        if isinstance(error, MessengerUnknownError | MessengerPermanentError):
+            text = str(error)
+            if text not in self._told and not _about_the_person(error):
+                self._told.add(text)
+                await self.on_error(f"reply not delivered (the change was saved): {text}")
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error

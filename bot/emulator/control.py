@@ -8,6 +8,8 @@ emulator to a loopback address only.
 Users and chats
     POST /_emulator/users      {"id", "first_name", "last_name"?, "username"?, "language_code"?}
     POST /_emulator/groups     {"id", "title", "members": [user ids]}
+    POST /_emulator/migrate    {"chat_id", "new_chat_id"?}   the group becomes a supergroup:
+                               calls naming the old id answer 400 with migrate_to_chat_id
     POST /_emulator/block      {"user_id"}    the user blocks the bot (sends answer 403)
     POST /_emulator/unblock    {"user_id"}
 
@@ -195,6 +197,11 @@ def build_control_app(emulator: BotApiEmulator) -> web.Application:
         chat = emu.add_group(body.req_int("id"), body.req_str("title"), members)
         return _reply({"ok": True, "chat": chat.to_json()})
 
+    async def migrate(request: web.Request) -> web.StreamResponse:
+        body = await _Body.read(request)
+        chat = emu.migrate_group(body.req_int("chat_id"), body.opt_int("new_chat_id"))
+        return _reply({"ok": True, "chat": chat.to_json()})
+
     async def block(request: web.Request) -> web.StreamResponse:
         emu.block((await _Body.read(request)).req_int("user_id"))
         return _reply({"ok": True})
@@ -331,6 +338,7 @@ def build_control_app(emulator: BotApiEmulator) -> web.Application:
         ("GET", "/health", health),
         ("POST", "/users", users),
         ("POST", "/groups", groups),
+        ("POST", "/migrate", migrate),
         ("POST", "/block", block),
         ("POST", "/unblock", unblock),
         ("POST", "/messages", messages),

@@ -138,6 +138,13 @@ class BotApiEmulator:
     def add_group(self, chat_id: int, title: str, members: Iterable[int]) -> ChatInfo:
         return self.world.add_group(chat_id, title, set(members))
 
+    def migrate_group(self, chat_id: int, new_chat_id: int | None = None) -> ChatInfo:
+        """Upgrade the group `chat_id` to a supergroup (default id: -100 and the old digits).
+        From then on every call naming the old id fails as on Telegram: 400 "Bad Request:
+        group chat was upgraded to a supergroup chat" with `parameters.migrate_to_chat_id`."""
+        new_id = new_chat_id if new_chat_id is not None else int(f"-100{abs(chat_id)}")
+        return self.world.migrate_group(chat_id, new_id)
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends to them fail with 403 until they write again."""
         self._users.block(user_id)

@@ -29,6 +29,9 @@ CANT_PARSE_MARKUP = "Bad Request: can't parse reply keyboard markup JSON object"
 CANT_PARSE_BUTTON = "Bad Request: can't parse inline keyboard button: "
 CHAT_NOT_FOUND = "Bad Request: chat not found"
 CHAT_ID_EMPTY = "Bad Request: chat_id is empty"
+# Every call naming a group that became a supergroup; `parameters.migrate_to_chat_id` says
+# where it lives now.
+GROUP_UPGRADED = "Bad Request: group chat was upgraded to a supergroup chat"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
@@ -79,6 +82,10 @@ class ApiError(Exception):
 
 def bad_request(description: str) -> ApiError:
     return ApiError(400, description)
+
+
+def group_upgraded(new_chat_id: int) -> ApiError:
+    return ApiError(400, GROUP_UPGRADED, {"migrate_to_chat_id": new_chat_id})
 
 
 def too_many_requests(retry_after: int) -> ApiError:

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.emulator.errors import CHAT_ID_EMPTY, CHAT_NOT_FOUND, bad_request
+from bot.emulator.errors import CHAT_ID_EMPTY, CHAT_NOT_FOUND, bad_request, group_upgraded
 from bot.emulator.markup import Markup
 from bot.emulator.records import CallbackAnswer, SentMessage
 from bot.emulator.text import FormattedText
@@ -131,6 +131,8 @@ class World:
         self.files: dict[str, StoredFile] = {}
         self.files_by_path: dict[str, StoredFile] = {}
         self.blocked: set[int] = set()
+        # Groups upgraded to supergroups: old id -> new id.
+        self.migrated: dict[int, int] = {}
         self.callback_queries: dict[str, bool] = {}
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -169,6 +171,22 @@ class World:
         self.chats[chat_id] = chat
         return chat
 
+    def migrate_group(self, chat_id: int, new_chat_id: int) -> ChatInfo:
+        """Upgrade a group to a supergroup with a new id, as Telegram does when a group gets
+        an admin feature (public link, more members): the members move, the old id answers
+        every call with "group chat was upgraded to a supergroup chat" and the new id."""
+        old = self.chats.get(chat_id)
+        if old is None or old.type != "group":
+            raise LookupError(f"no group {chat_id} to upgrade")
+        if not str(new_chat_id).startswith("-100") or new_chat_id in self.chats:
+            raise ValueError("a supergroup id starts with -100 and must be new")
+        chat = ChatInfo(
+            id=new_chat_id, type="supergroup", title=old.title, members=set(old.members)
+        )
+        self.chats[new_chat_id] = chat
+        self.migrated[chat_id] = new_chat_id
+        return chat
+
     def resolve_chat(self, raw: object) -> ChatInfo:
         """The chat a ``chat_id`` parameter names, or Telegram's error."""
         if raw is None or raw == "":
@@ -187,6 +205,8 @@ class World:
         found = self.chats.get(chat_id) if chat_id is not None else None
         if found is None:
             raise bad_request(CHAT_NOT_FOUND)
+        if found.id in self.migrated:
+            raise group_upgraded(self.migrated[found.id])
         return found
 
     # messages

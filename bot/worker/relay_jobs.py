@@ -40,6 +40,8 @@ class RelayJobs:
         )
         close = Button(t(STAFF_LANGUAGE, "handoff.button_close"), f"hc:{handoff_id}")
         message_id = await send_chat(self.messenger, chat_id, Reply(text, ((close,),)))
+        # Recorded where it went, so an answer from a chat that moved still finds it.
+        chat_id = self.messenger.resolve(chat_id)
         async with self.ctx.unit() as uow:
             await uow.handoffs.record_relay(handoff_id, chat_id, message_id, uow.now)
 
