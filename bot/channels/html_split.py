@@ -43,6 +43,8 @@ class _Token:
 
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, as Telegram counts."""
+    if len(text) == 1:
+        return 2 if ord(text) > 0xFFFF else 1
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -123,6 +125,8 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     """
     if limit < 2:
         raise ValueError("limit must be at least 2 UTF-16 units")
+    if utf16_len(text) <= limit:
+        return [text]  # the markup itself fits, so its visible text does
     tokens = tokenize(text)
     if utf16_len("".join(t.visible for t in tokens).strip(_TRIMMED)) <= limit:
         return [text]
