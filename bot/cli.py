@@ -8,9 +8,11 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.channels.telegram_start import TelegramStartError
 from bot.config import ConfigError, Settings, StartupError, load_settings
+from bot.env_file import env_file_problems
 from bot.logs import install as install_logging
 from handlers.form.definition import FormDefinitionError
 
@@ -46,6 +48,16 @@ async def _run(settings: Settings) -> None:
     finally:
         await runtime.stop()
         log.info("Hotspot Desk stopped")
+
+
+def _check_env_file() -> None:
+    """A secret cut short in .env stops start-up; any other setting read differently from
+    what was written gets one warning line."""
+    problems = env_file_problems(Path(".env"))
+    for problem in problems:
+        if problem.fatal:
+            raise ConfigError(f"invalid setting {problem.line()}")
+        log.warning("setting %s", problem.line())
 
 
 def cmd_migrate(settings: Settings) -> int:
@@ -93,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         secrets = _secrets(settings)
         level = "WARNING" if args.command == "demo" else settings.log_level
         install_logging(secrets, level, settings.log_format)
+        if args.command != "demo":
+            _check_env_file()
         if args.command == "migrate":
             return cmd_migrate(settings)
         if args.command == "run":

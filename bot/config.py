@@ -17,8 +17,11 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 CATEGORY_CODES = ("dosen", "mahasiswa", "tendik", "tamu", "mitra", "peserta", "lainnya")
 SELF_SERVICE_CATEGORIES = frozenset({"dosen", "mahasiswa", "tendik"})
@@ -316,6 +319,66 @@ class Settings(BaseSettings):
             raise ValueError("the part before @ must be ASCII")
         return value
 
+    @field_validator("admin_ids", "head_ids")
+    @classmethod
+    def _people_not_groups(cls, value: list[int]) -> list[int]:
+        # Telegram group and channel ids are negative; staff act as people, in private chats.
+        if any(person <= 0 for person in value):
+            raise ValueError("must be Telegram user ids (positive); a group goes in ADMIN_CHAT_ID")
+        return value
+
+    @field_validator("router_ca_file", "smtp_ca_file")
+    @classmethod
+    def _file_exists(cls, value: str | None) -> str | None:
+        if value is not None and not Path(value).is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @field_validator("activation_url")
+    @classmethod
+    def _button_url(cls, value: str) -> str:
+        # Telegram refuses a URL button that is not http(s) (or tg://), failing the reply.
+        if not re.match(r"^(https?|tg)://\S+$", value):
+            raise ValueError("must be an http:// or https:// address (it is a button)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_reachable_path(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError as error:
+            raise ValueError("not a database URL") from error
+        if url.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+            folder = Path(url.database).parent
+            # One missing level is made (./var by default); more is likely a typo, or three
+            # slashes (relative) meant as four (absolute).
+            if not folder.is_dir() and not folder.parent.is_dir():
+                raise ValueError(
+                    f"the directory {folder} does not exist (three slashes: relative to the "
+                    "working directory; four: an absolute path)"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _intervals_fit_together(self) -> Settings:
+        if self.outbox_retry_cap_seconds < self.outbox_retry_seconds:
+            raise ValueError(
+                "HOTSPOT_OUTBOX_RETRY_CAP_SECONDS is below HOTSPOT_OUTBOX_RETRY_SECONDS"
+            )
+        if self.form_reminder_minutes >= self.form_expiry_hours * 60:
+            raise ValueError(
+                "HOTSPOT_FORM_REMINDER_MINUTES comes after HOTSPOT_FORM_EXPIRY_HOURS: the "
+                "reminder would never be sent"
+            )
+        if self.outbox_give_up_hours * 60 < self.outbox_alert_after_minutes:
+            raise ValueError(
+                "HOTSPOT_OUTBOX_GIVE_UP_HOURS is before HOTSPOT_OUTBOX_ALERT_AFTER_MINUTES"
+            )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -336,6 +399,8 @@ def describe(error: ValidationError) -> str:
     """The first problem, as one line naming the environment variable."""
     first = error.errors()[0]
     location = "__".join(str(part) for part in first["loc"]).upper()
+    if not location:  # a check across settings names them in its message
+        return str(first["msg"]).removeprefix("Value error, ")
     return f"HOTSPOT_{location}: {first['msg']}"
 
 
