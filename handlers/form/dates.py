@@ -38,7 +38,15 @@ EXTRA_WEEKDAYS = {
     "thur": 3,
     "thurs": 3,
 }
-RELATIVE = {"hari ini": 0, "today": 0, "besok": 1, "tomorrow": 1, "lusa": 2}
+RELATIVE = {
+    "kemarin": -1,
+    "yesterday": -1,
+    "hari ini": 0,
+    "today": 0,
+    "besok": 1,
+    "tomorrow": 1,
+    "lusa": 2,
+}
 
 _PREFIX = re.compile(r"^(?:tanggal|tgl)\.?\s*", re.ASCII)
 _WEEKDAY = re.compile(r"^([a-z]+(?:'[a-z]+)?)\.?(?:,\s*|\s+)(.+)$", re.ASCII)

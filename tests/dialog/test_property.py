@@ -70,6 +70,7 @@ def event_strategy() -> st.SearchStrategy[tuple[str, int, object]]:
         st.tuples(st.just("file"), person, st.sampled_from(["a.pdf", "b.exe", "c.png"])),
         st.tuples(st.just("sticker"), person, st.none()),
         st.tuples(st.just("forwarded"), person, text_strategy()),
+        st.tuples(st.just("edit"), person, st.tuples(st.integers(1, 30), text_strategy())),
     )
 
 
@@ -95,7 +96,10 @@ def make_event(kind: str, person: Person, value: object, pressable: list[str]) -
     if kind == "command":
         return Inbound(person, chat, Kind.COMMAND, text=f"/{value}", command=str(value))
     if kind == "text":
-        return Inbound(person, chat, Kind.TEXT, text=str(value), message_id=1)
+        return Inbound(person, chat, Kind.TEXT, text=str(value), message_id=len(pressable) % 30)
+    if kind == "edit" and isinstance(value, tuple):
+        message_id, text = value
+        return Inbound(person, chat, Kind.EDIT, text=str(text), message_id=int(message_id))
     if kind == "press":
         data = pressable[int(str(value)) % len(pressable)] if pressable else "zz"
         return Inbound(person, chat, Kind.BUTTON, data=data, message_id=1)

@@ -10,6 +10,7 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.demo.stage import ADMIN_ID, HEAD_ID, LocalStage
+from handlers.filling import answers_of
 from tests.e2e.conftest import GUEST, OTHER
 from tests.e2e.flows import (
     GUEST_ANSWERS,
@@ -84,7 +85,7 @@ async def test_forwarded_messages_and_floods_change_nothing(stage: LocalStage) -
     assert len(warnings) == 1
     assert texts_to(stage, GUEST)[-1] == warnings[0]  # past the limit, silence
     ticket = await latest_ticket(stage)
-    assert ticket.answers == [] and ticket.cursor == "full_name"
+    assert answers_of(ticket) == {} and ticket.cursor == "full_name"
 
 
 async def test_one_request_at_a_time(stage: LocalStage) -> None:

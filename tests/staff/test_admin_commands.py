@@ -73,8 +73,8 @@ BAD_ARGUMENTS = [
     ("statistik", "2026-13", "Cara pakai: /statistik"),
     ("statistik", "desember", "Cara pakai"),
     ("statistik", "2027-01", "Cara pakai"),  # in the future
-    ("ekspor", "12-2026", "Cara pakai: /ekspor"),
-    ("ringkasan", "kemarin", "Cara pakai: /ringkasan"),
+    ("ekspor", "13-2026", "Cara pakai: /ekspor"),
+    ("ringkasan", "minggu lalu", "Cara pakai: /ringkasan"),
     ("ringkasan", "2026-02-30", "Cara pakai"),
     ("ringkasan", "2026-12-08", "Cara pakai"),  # tomorrow
     ("queue", "x", "Cara pakai"),
@@ -82,7 +82,7 @@ BAD_ARGUMENTS = [
     ("find", "a", "Cara pakai"),
     ("stats", "2026", "Cara pakai"),
     ("export", "2026-1-1", "Cara pakai"),
-    ("digest", "7/12/2026", "Cara pakai"),
+    ("digest", "8/12/2026", "Cara pakai"),  # tomorrow
 ]
 
 

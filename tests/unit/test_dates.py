@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -176,3 +177,14 @@ def test_every_date_the_bot_prints_is_read_back(language: str) -> None:
         for pattern in ("EEEE, d MMMM yyyy", "d MMM yyyy", "d MMMM yyyy", "EEE, d MMM yyyy"):
             shown = format_date(day, pattern, locale=language)
             assert parse_date(shown, TODAY) == day, shown
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_example_the_questions_show_is_accepted(form: FormDefinition, language: str) -> None:
+    limits = Limits(today=TODAY, category_max_days=7, choices=("PTIPD",))
+    for field in form.fields:
+        if field.type == "file":
+            continue
+        for example in re.split(r" atau | or ", field.example[language]):
+            verdict = validate(example, field, limits)
+            assert isinstance(verdict, Accepted), (field.name, example, verdict)

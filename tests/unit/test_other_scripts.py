@@ -144,3 +144,5 @@ def test_report_arguments_take_what_the_bot_prints() -> None:
     assert lookup.day("8/12", today) == date(2025, 12, 8)
     assert lookup.day("hari ini", today) == today
     assert lookup.day("besok", today) is None
+    assert lookup.day("kemarin", today) == date(2026, 12, 6)
+    assert lookup.day("7/12/2026", today) == today
