@@ -298,3 +298,47 @@ async def test_a_killed_bot_ends_with_one_account_and_one_email_per_request(
     secrets = {*_passwords(world), NIK, ROUTER_PASSWORD, world.emulator.token}
     leaked = [secret for secret in secrets if secret in logs]
     assert not leaked, "secrets in the bot's log"
+
+
+async def test_a_restarted_bot_takes_its_killed_predecessors_job_at_once(
+    outside: Outside,
+) -> None:
+    """SIGKILL while the router adds the user, start again: the new process sees that the
+    lease's holder is gone (same host, its pid ended) and does not wait out the lease."""
+    world = outside
+    world.bot.environment["HOTSPOT_OUTBOX_LEASE_SECONDS"] = "60"  # the default
+    loop = asyncio.get_running_loop()
+    stored: dict[str, float] = {}
+
+    async def note_arrival(envelope: Envelope) -> None:
+        for request_id in re.findall(rb"email-(\d+)-credentials", envelope.content or b""):
+            stored.setdefault(request_id.decode(), loop.time())
+
+    world.on_store.append(note_arrival)
+    await world.bot.start()
+    await until(lambda: "Hotspot Desk is running" in world.bot.logs(), 30, "the bot running")
+    figures: list[tuple[float, float]] = []
+    for _ in range(3):
+        before = world.router.stats.adds
+        # A router answering in half a second: the kill lands while the add is answered.
+        world.router.faults.reply_delay = 0.5
+        pressed = loop.time()
+        request = await _approve(world)
+        await until(lambda b=before: world.router.stats.adds > b, 20, "the router's add")
+        await world.bot.kill()
+        killed = loop.time()
+        world.router.faults.reply_delay = 0.0
+        async with world.ctx.unit() as uow:
+            job = await uow.outbox.by_key(f"provision:{request.ticket_id}")
+            assert job is not None and job.locked_until is not None and job.locked_by
+            lease_end = loop.time() + (job.locked_until - uow.now).total_seconds()
+        await world.bot.start()
+        key = str(request.ticket_id)
+        await until(lambda k=key: k in stored, 60, "the credentials email after the restart")
+        await until(lambda r=request: world.closed(r), 20, "the ticket closed")
+        # Taken over while the dead process's lease still ran, not after it.
+        assert stored[key] < lease_end
+        figures.append((stored[key] - pressed, stored[key] - killed))
+        counts = world.count(request)
+        assert (counts.users, counts.message_ids, counts.chat_copies) == (1, 1, 1)
+    print("\npress -> email, kill -> email (s):", [f"{a:.2f}/{b:.2f}" for a, b in figures])
