@@ -12,13 +12,15 @@ from tests.delivery.conftest import GUEST, QUICK, Certificate
 from tests.delivery.support import alerts_to, approved, run, ticket_of, users_of
 
 
-def test_tls_uses_port_8729_unless_told_otherwise() -> None:
+def test_tls_uses_port_8729_unless_told_otherwise(tmp_path: Path) -> None:
     assert router_config(load_settings(_env_file=None)).resolved_port == 8728
+    ca_file = tmp_path / "router.crt"
+    ca_file.write_text("-----BEGIN CERTIFICATE-----\n")
     config = router_config(
-        load_settings(_env_file=None, router_tls=True, router_ca_file="/etc/router.crt")
+        load_settings(_env_file=None, router_tls=True, router_ca_file=str(ca_file))
     )
     assert config.resolved_port == 8729
-    assert config.use_tls and config.tls_verify and config.ca_file == "/etc/router.crt"
+    assert config.use_tls and config.tls_verify and config.ca_file == str(ca_file)
     assert router_config(load_settings(_env_file=None, router_port=18729)).resolved_port == 18729
 
 
