@@ -78,6 +78,13 @@ class Ticket(Base):
     first_contact_at: Mapped[datetime]
     # When an idle form got its one reminder.
     reminded_at: Mapped[datetime | None]
+    # Which chat message gave the latest accepted answer (None: a button or a file), and which
+    # one was last refused, with their fields: an applicant who edits that message changes
+    # that answer (Telegram's edited_message).
+    answered_field: Mapped[str | None] = mapped_column(String(64))
+    answered_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    refused_field: Mapped[str | None] = mapped_column(String(64))
+    refused_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
     # Loaded with the ticket: almost every use of a ticket reads both.
     applicant: Mapped[Applicant] = relationship(back_populates="tickets", lazy="joined")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from db.models import Ticket
@@ -16,11 +15,6 @@ from handlers.statuses import Status
 
 SUMMARY = "summary"
 EDIT_PREFIX = "edit:"
-# A row among the answers that is no form field (field names are identifiers): which chat
-# message gave the latest answer, and which one was last refused, so that an applicant who
-# edits that message changes that answer. {"answered": [field, message id | null],
-# "refused": [field, message id]}
-SOURCES = "@sources"
 
 
 def editing(cursor: str | None) -> str | None:
@@ -36,36 +30,17 @@ def current_field(ticket: Ticket, form: FormDefinition) -> Field | None:
 
 
 def answers_of(ticket: Ticket) -> dict[str, str]:
-    """The form's answers by field name (without the `SOURCES` row)."""
-    return {answer.field: answer.value for answer in ticket.answers if answer.field != SOURCES}
+    """The form's answers by field name."""
+    return {answer.field: answer.value for answer in ticket.answers}
 
 
-def _sources(ticket: Ticket) -> dict[str, list[object]]:
-    for answer in ticket.answers:
-        if answer.field == SOURCES:
-            value = json.loads(answer.value)
-            return value if isinstance(value, dict) else {}
-    return {}
-
-
-def _source(sources: dict[str, list[object]], key: str) -> tuple[str, int | None] | None:
-    entry = sources.get(key)
-    if not isinstance(entry, list) or len(entry) != 2 or not isinstance(entry[0], str):
-        return None
-    message_id = entry[1]
-    return entry[0], message_id if isinstance(message_id, int) else None
-
-
-async def note_source(
-    uow: UnitOfWork, ticket: Ticket, field: str, message_id: int | None, *, accepted: bool
-) -> None:
+def note_source(ticket: Ticket, field: str, message_id: int | None, *, accepted: bool) -> None:
     """Remembers which message answered `field` (None: a button or a file) or was refused."""
-    sources = _sources(ticket)
     if accepted:
-        sources = {"answered": [field, message_id]}
+        ticket.answered_field, ticket.answered_message_id = field, message_id
+        ticket.refused_field = ticket.refused_message_id = None
     else:
-        sources["refused"] = [field, message_id]
-    await uow.tickets.set_answer(ticket, SOURCES, json.dumps(sources), uow.now)
+        ticket.refused_field, ticket.refused_message_id = field, message_id
 
 
 def next_cursor(ticket: Ticket, form: FormDefinition, answered: str) -> str:
@@ -113,7 +88,7 @@ async def save_answer(
         await uow.tickets.set_answer(ticket, field.name, verdict.value, uow.now)
         await set_cursor(uow, ticket, next_cursor(ticket, form, field.name))
     if accepted or message_id is not None:
-        await note_source(uow, ticket, field.name, message_id, accepted=accepted)
+        note_source(ticket, field.name, message_id, accepted=accepted)
     return verdict
 
 
@@ -142,13 +117,13 @@ async def apply_edit(
     stays where it is when the latest answer changes."""
     if ticket.status != Status.FORM:
         return EditResult("not_read")
-    sources = _sources(ticket)
     asked = current_field(ticket, form)
-    if asked is not None and _source(sources, "refused") == (asked.name, message_id):
+    refused = (ticket.refused_field, ticket.refused_message_id)
+    if asked is not None and refused == (asked.name, message_id):
         verdict = await save_answer(uow, ticket, form, text, limits, message_id)
         return EditResult("answer", asked, verdict)
-    answered = _source(sources, "answered")
-    field = form.get(answered[0]) if answered and answered[1] == message_id else None
+    answered = ticket.answered_field if ticket.answered_message_id == message_id else None
+    field = form.get(answered) if answered else None
     if field is None or not field.applies_to(ticket.category or ""):
         return EditResult("not_read")
     stored = answers_of(ticket).get(field.name)

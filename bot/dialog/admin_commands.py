@@ -16,7 +16,7 @@ from bot.dialog.staff_commands import StaffCommand, StaffCommandBook
 from bot.sla_config import sla_rules
 from bot.worker.digest import build_digest
 from db.uow import UnitOfWork
-from handlers import audit, export, filling, lookup, reports
+from handlers import audit, export, lookup, reports
 from handlers.actors import Actor
 from handlers.statuses import Role
 
@@ -96,10 +96,7 @@ class AdminCommands:
             limit=FIND_LIMIT,
             phone_digits=query.phone_digits,
             phone_fields=[f.name for f in fields if f.type == "phone"],
-            hidden_fields=[
-                *(f.name for f in fields if f.type in export.MASKED_TYPES),
-                filling.SOURCES,
-            ],
+            hidden_fields=[f.name for f in fields if f.type in export.MASKED_TYPES],
         )
         return Outcome().say(staff_views.found(self.ctx, language, query.text, tickets, FIND_LIMIT))
 

@@ -105,7 +105,7 @@ class FormDialog:
             content = await upload.fetch()
             verdict = await attachments.save_file(uow, ticket, self.ctx.form, field, offer, content)
             if not isinstance(verdict, Rejected):
-                await filling.note_source(uow, ticket, field.name, None, accepted=True)
+                filling.note_source(ticket, field.name, None, accepted=True)
                 return self.show_step(
                     Outcome().say(self.t(lang, "form.file_received", name=verdict.value)),
                     ticket,
@@ -166,7 +166,7 @@ class FormDialog:
         ):
             return self.stale(lang)
         await attachments.skip(uow, ticket, self.ctx.form, field)
-        await filling.note_source(uow, ticket, field.name, None, accepted=True)
+        filling.note_source(ticket, field.name, None, accepted=True)
         return self.show_step(Outcome(), ticket, lang)
 
     async def on_submit(
