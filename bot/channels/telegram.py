@@ -6,6 +6,7 @@ so a restart or a second replica loses nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -56,6 +57,10 @@ Handle = Callable[[Inbound], Awaitable[Outcome]]
 ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
 # Telegram's limit on the text of answerCallbackQuery.
 TOAST_LIMIT = 200
+# A reply after a commit cannot go back to the outbox, so a passing failure (a 5xx, a dropped
+# connection; 429 is waited out by the rate limiter) gets this many tries, 0.5 s apart, doubling.
+REPLY_TRIES = 3
+REPLY_RETRY_SECONDS = 0.5
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -444,17 +449,29 @@ class TelegramChannel:
             await self.messenger.answer(query, outcome.toast, alert=outcome.alert)
         for reply in outcome.replies:
             chat_id = reply.chat_id or event.chat_id
+            edit_of = query.message.message_id if query and query.message and reply.edit else None
+            for attempt in range(1, REPLY_TRIES + 1):
+                try:
+                    await self._reply(chat_id, edit_of, reply)
+                except MessengerTemporaryError as error:
+                    if attempt < REPLY_TRIES and not isinstance(error, MessengerUnknownError):
+                        await asyncio.sleep(REPLY_RETRY_SECONDS * 2 ** (attempt - 1))
+                        continue
+                    await self._reply_failed(chat_id, error)
+                except MessengerError as error:
+                    await self._reply_failed(chat_id, error)
+                break
+
+    async def _reply(self, chat_id: int, edit_of: int | None, reply: Reply) -> None:
+        """One reply: an edit of the pressed message, or a new message when there is none to
+        edit or it is gone."""
+        if edit_of is not None:
             try:
-                if reply.edit and query is not None and query.message is not None:
-                    try:
-                        await self.messenger.edit(chat_id, query.message.message_id, reply)
-                    except MessengerEditGoneError as error:
-                        log.info("edit not possible, sending anew: %s", error)
-                        await self.messenger.send(chat_id, replace(reply, edit=False))
-                else:
-                    await self.messenger.send(chat_id, reply)
-            except MessengerError as error:
-                await self._reply_failed(chat_id, error)
+                await self.messenger.edit(chat_id, edit_of, reply)
+                return
+            except MessengerEditGoneError as error:
+                log.info("edit not possible, sending anew: %s", error)
+        await self.messenger.send(chat_id, replace(reply, edit=False))
 
     async def _reply_failed(self, chat_id: int, error: MessengerError) -> None:
         log.warning("reply to chat %s not delivered: %s", chat_id, error)

@@ -146,3 +146,15 @@ async def test_a_long_paste_rich_in_markup_reaches_the_admins_whole(stage: Local
     # Whole, in one message: visibly it is well under Telegram's 4,096.
     assert any(paste in m.plain for m in stage.emulator.messages_to(ADMIN_ID))
     assert not [t for t in texts_to(stage, ADMIN_ID) if "relay" in t]
+
+
+async def test_a_reply_that_hits_a_passing_server_error_is_sent_again(stage: LocalStage) -> None:
+    for user in (OTHER, GUEST):
+        await stage.say(user, "/start")
+    await stage.tap(OTHER, "Tamu")
+    stage.emulator.fail_next(502, method="sendMessage")
+    await stage.tap(GUEST, "Tamu")
+    # The same replies as an applicant whose press met no error, none lost.
+    assert len(texts_to(stage, GUEST)) == len(texts_to(stage, OTHER))
+    assert "nama lengkap" in texts_to(stage, GUEST)[-1]
+    no_failure_shown(stage, GUEST)
