@@ -59,6 +59,11 @@ def _texts(raw: dict[str, Any], key: str, where: str) -> dict[str, str]:
     return {lang: value[lang] for lang in LANGUAGES}
 
 
+# The Bot API lets a bot download files up to 20 MB (getFile); a larger letter could be sent
+# by the applicant but never read.
+BOT_DOWNLOAD_LIMIT_MB = 20
+
+
 def _categories(
     raw: dict[str, Any], key: str, where: str, known: frozenset[str]
 ) -> frozenset[str] | None:
@@ -90,6 +95,11 @@ def _field(raw: Any, index: int, source: str, categories: frozenset[str]) -> Fie
         raise FormDefinitionError(f"{where}: 'max' must be a whole number or \"category\"")
     if isinstance(low, int) and isinstance(high, int) and low > high:
         raise FormDefinitionError(f"{where}: 'min' is larger than 'max'")
+    if kind == "file" and isinstance(high, int) and high > BOT_DOWNLOAD_LIMIT_MB:
+        raise FormDefinitionError(
+            f"{where}: 'max' is {high} MB, but a bot may download files of at most "
+            f"{BOT_DOWNLOAD_LIMIT_MB} MB (Telegram Bot API getFile)"
+        )
     return Field(
         name=name,
         type=kind,

@@ -34,6 +34,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ),
         (lambda s: s.replace("min = 10\nmax = 500", "min = 600\nmax = 500"), "larger than"),
         (lambda s: s.replace("[[fields]]", "[[fields", 1), "form.toml"),
+        (lambda s: s.replace("max = 10\n", "max = 25\n"), "20 MB"),
     ],
 )
 def test_a_broken_form_file_names_the_problem(tmp_path: Path, mutation, message: str) -> None:  # type: ignore[no-untyped-def]
