@@ -9,7 +9,6 @@ violation, a bug) is not retried.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import random
 import sqlite3
@@ -17,6 +16,13 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,33 +113,55 @@ async def retry_transient(
     Raises DatabaseUnavailable (from the last error) when the budget runs out; any other
     error passes through at once.
     """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + budget
-    delay = first_delay
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            return await work()
-        except Exception as error:
-            if not is_transient(error):
-                raise
-            left = deadline - loop.time()
-            if left <= 0:
-                log.warning(
-                    "%s: database still unavailable after %d tries (%s); not done",
-                    what,
-                    tries,
-                    short_reason(error),
-                )
-                raise DatabaseUnavailable(short_reason(error)) from error
-            pause = min(delay * random.uniform(0.8, 1.2), left)
-            log.warning(
-                "%s: database busy or unreachable (%s); try %d in %.1f s",
-                what,
-                short_reason(error),
-                tries + 1,
-                pause,
-            )
-            await asyncio.sleep(pause)
-            delay = min(delay * 2, max_delay)
+    backoff = wait_exponential(multiplier=first_delay, max=max_delay)
+
+    def pause(state: RetryCallState) -> float:
+        assert state.seconds_since_start is not None
+        # The last pause ends at the budget, so the last try is made right there.
+        left = budget - state.seconds_since_start
+        return max(0.0, min(backoff(state) * random.uniform(0.8, 1.2), left))
+
+    def tell(state: RetryCallState) -> None:
+        log.warning(
+            "%s: database busy or unreachable (%s); try %d in %.1f s",
+            what,
+            short_reason(_error(state)),
+            state.attempt_number + 1,
+            state.upcoming_sleep,
+        )
+
+    def give_up(state: RetryCallState) -> None:
+        error = _error(state)
+        log.warning(
+            "%s: database still unavailable after %d tries (%s); not done",
+            what,
+            state.attempt_number,
+            short_reason(error),
+        )
+        raise DatabaseUnavailable(short_reason(error)) from error
+
+    retrying = AsyncRetrying(
+        # Only Exception: a cancellation or an interrupt is never retried.
+        retry=retry_if_exception(
+            lambda error: isinstance(error, Exception) and is_transient(error)
+        ),
+        wait=pause,
+        stop=stop_after_delay(budget),
+        before_sleep=tell,
+        retry_error_callback=give_up,
+    )
+
+    async def attempt() -> T:
+        # `work` may be a plain function returning an awaitable (a lambda), which tenacity
+        # would not await by itself.
+        return await work()
+
+    result: T = await retrying(attempt)
+    return result
+
+
+def _error(state: RetryCallState) -> BaseException:
+    assert state.outcome is not None
+    error = state.outcome.exception()
+    assert error is not None
+    return error

@@ -6,7 +6,6 @@ so a restart or a second replica loses nothing.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -27,6 +26,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bot.channels.chat_redirects import ChatRedirects
 from bot.channels.html_split import (
@@ -61,6 +61,13 @@ TOAST_LIMIT = 200
 # connection; 429 is waited out by the rate limiter) gets this many tries, 0.5 s apart, doubling.
 REPLY_TRIES = 3
 REPLY_RETRY_SECONDS = 0.5
+
+
+def _passing(error: BaseException) -> bool:
+    """A temporary failure is tried again; an unknown one is told at once instead."""
+    return isinstance(error, MessengerTemporaryError) and not isinstance(
+        error, MessengerUnknownError
+    )
 
 
 def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -450,17 +457,16 @@ class TelegramChannel:
         for reply in outcome.replies:
             chat_id = reply.chat_id or event.chat_id
             edit_of = query.message.message_id if query and query.message and reply.edit else None
-            for attempt in range(1, REPLY_TRIES + 1):
-                try:
-                    await self._reply(chat_id, edit_of, reply)
-                except MessengerTemporaryError as error:
-                    if attempt < REPLY_TRIES and not isinstance(error, MessengerUnknownError):
-                        await asyncio.sleep(REPLY_RETRY_SECONDS * 2 ** (attempt - 1))
-                        continue
-                    await self._reply_failed(chat_id, error)
-                except MessengerError as error:
-                    await self._reply_failed(chat_id, error)
-                break
+            retrying = AsyncRetrying(
+                retry=retry_if_exception(_passing),
+                wait=wait_exponential(multiplier=REPLY_RETRY_SECONDS),
+                stop=stop_after_attempt(REPLY_TRIES),
+                reraise=True,
+            )
+            try:
+                await retrying(self._reply, chat_id, edit_of, reply)
+            except MessengerError as error:
+                await self._reply_failed(chat_id, error)
 
     async def _reply(self, chat_id: int, edit_of: int | None, reply: Reply) -> None:
         """One reply: an edit of the pressed message, or a new message when there is none to

@@ -19,6 +19,13 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, RetryAfter
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential,
+)
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +39,11 @@ class TelegramStartError(Exception):
 
 def _reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:200]
+
+
+def _passing(error: BaseException) -> bool:
+    """Network errors, 5xx and flood control; a Bad Request (also a NetworkError) is ours."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
 
 
 async def connect_with_retry(
@@ -48,43 +60,58 @@ async def connect_with_retry(
     Raises TelegramStartError when Telegram refuses the token (InvalidToken) or is still
     unreachable when the budget runs out. A Bad Request passes through unchanged.
     """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + budget
-    delay = first_delay
-    tries = 0
-    while True:
-        tries += 1
-        try:
-            await connect()
-            if tries > 1:
-                log.info("Telegram reached at try %d", tries)
-            return
-        except InvalidToken:
-            # Its message repeats the token, so it is not shown.
-            raise TelegramStartError(
-                "HOTSPOT_TELEGRAM_TOKEN was refused by Telegram (401 Unauthorized): check the "
-                "token from @BotFather (and HOTSPOT_TELEGRAM_BASE_URL for a self-hosted Bot API "
-                "server)"
-            ) from None
-        except (NetworkError, RetryAfter) as error:
-            if isinstance(error, BadRequest):
-                raise
-            left = deadline - loop.time()
-            if left <= 0:
-                raise TelegramStartError(
-                    f"Telegram unreachable at HOTSPOT_TELEGRAM_BASE_URL after {tries} tries "
-                    f"({_reason(error)})"
-                ) from None
-            wait = error.retry_after if isinstance(error, RetryAfter) else delay
-            pause = min(float(wait if isinstance(wait, int | float) else delay), left)
-            log.warning(
-                "Telegram unreachable at start (%s); try %d in %.0f s",
-                _reason(error),
-                tries + 1,
-                pause,
-            )
-            await asyncio.sleep(pause)
-            delay = min(delay * 2, max_delay)
+    backoff = wait_exponential(multiplier=first_delay, max=max_delay)
+
+    def pause(state: RetryCallState) -> float:
+        assert state.outcome is not None and state.seconds_since_start is not None
+        error = state.outcome.exception()
+        wait = error.retry_after if isinstance(error, RetryAfter) else None
+        seconds = float(wait) if isinstance(wait, int | float) else backoff(state)
+        # The last pause ends at the budget, so the last try is made right there.
+        return max(0.0, min(seconds, budget - state.seconds_since_start))
+
+    def tell(state: RetryCallState) -> None:
+        assert state.outcome is not None
+        error = state.outcome.exception()
+        assert error is not None
+        log.warning(
+            "Telegram unreachable at start (%s); try %d in %.0f s",
+            _reason(error),
+            state.attempt_number + 1,
+            state.upcoming_sleep,
+        )
+
+    def give_up(state: RetryCallState) -> None:
+        assert state.outcome is not None
+        error = state.outcome.exception()
+        assert error is not None
+        raise TelegramStartError(
+            f"Telegram unreachable at HOTSPOT_TELEGRAM_BASE_URL after {state.attempt_number} "
+            f"tries ({_reason(error)})"
+        ) from None
+
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(_passing),
+        wait=pause,
+        stop=stop_after_delay(budget),
+        before_sleep=tell,
+        retry_error_callback=give_up,
+    )
+    try:
+        # The loop form awaits whatever `connect` returns, a coroutine function or not.
+        async for attempt in retrying:
+            with attempt:
+                await connect()
+    except InvalidToken:
+        # Its message repeats the token, so it is not shown.
+        raise TelegramStartError(
+            "HOTSPOT_TELEGRAM_TOKEN was refused by Telegram (401 Unauthorized): check the "
+            "token from @BotFather (and HOTSPOT_TELEGRAM_BASE_URL for a self-hosted Bot API "
+            "server)"
+        ) from None
+    tries = retrying.statistics["attempt_number"]
+    if tries > 1:
+        log.info("Telegram reached at try %d", tries)
 
 
 class PollingErrors:
