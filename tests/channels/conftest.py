@@ -6,10 +6,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from telegram import Bot
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.emulator import BotApiEmulator
+from tests.harness.emulator import bot as bot
+from tests.harness.emulator import started_emulator
 
 App = Application[Any, Any, Any, Any, Any, Any]
 ALICE = 1001
@@ -18,20 +19,10 @@ GROUP = -4001
 
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator()
-    await emulator.start()
-    emulator.add_user(ALICE, "Alice", username="alice")
-    emulator.add_group(GROUP, "Admin PTIPD", [ALICE])
-    try:
+    async with started_emulator() as emulator:
+        emulator.add_user(ALICE, "Alice", username="alice")
+        emulator.add_group(GROUP, "Admin PTIPD", [ALICE])
         yield emulator
-    finally:
-        await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url) as tg:
-        yield tg
 
 
 @pytest.fixture

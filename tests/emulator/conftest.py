@@ -7,10 +7,11 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
-from telegram import Bot
 from telegram.ext import Application, BaseHandler
 
 from bot.emulator import BotApiEmulator
+from tests.harness.emulator import bot as bot
+from tests.harness.emulator import started_emulator
 
 ALICE = 1001
 BUDI = 1002
@@ -18,20 +19,10 @@ BUDI = 1002
 
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator()
-    await emulator.start()
-    emulator.add_user(ALICE, "Alice", username="alice")
-    emulator.add_user(BUDI, "Budi", "Santoso", language_code="en")
-    try:
+    async with started_emulator() as emulator:
+        emulator.add_user(ALICE, "Alice", username="alice")
+        emulator.add_user(BUDI, "Budi", "Santoso", language_code="en")
         yield emulator
-    finally:
-        await emulator.stop()
-
-
-@pytest.fixture
-async def bot(emu: BotApiEmulator) -> AsyncIterator[Bot]:
-    async with Bot(emu.token, base_url=emu.base_url, base_file_url=emu.base_file_url) as tg:
-        yield tg
 
 
 def build_app(

@@ -1,0 +1,1 @@
+"""Parts the test folders share."""
