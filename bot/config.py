@@ -377,6 +377,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 "HOTSPOT_OUTBOX_GIVE_UP_HOURS is before HOTSPOT_OUTBOX_ALERT_AFTER_MINUTES"
             )
+        if (self.smtp_user is None) != (self.smtp_password is None):
+            raise ValueError(
+                "HOTSPOT_SMTP_USER and HOTSPOT_SMTP_PASSWORD go together: set both (SMTP "
+                "AUTH) or neither"
+            )
         return self
 
     @property

@@ -485,11 +485,17 @@ class TelegramChannel:
             text = str(error)
             if text not in self._told and not _about_the_person(error):
                 self._told.add(text)
-                await self.on_error(f"reply not delivered (the change was saved): {text}")
+                await self.on_error(plain(self.texts.t("id", "error.reply_lost", error=text)))
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
-        log.error("update failed: %s", type(error).__name__, exc_info=error)
+        if isinstance(error, DatabaseUnavailable):
+            # The retries already logged each try; the cause is the database, not a bug.
+            log.error("update not saved, the database stayed unavailable: %s", error)
+        else:
+            log.error("update failed: %s", type(error).__name__, exc_info=error)
+        if isinstance(update, Update) and update.callback_query is not None:
+            await self.messenger.answer(update.callback_query, None, alert=False)
         if isinstance(update, Update) and update.effective_chat is not None:
             language = self.texts.language(
                 update.effective_user.language_code if update.effective_user else None

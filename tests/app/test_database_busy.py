@@ -87,3 +87,21 @@ async def test_an_answer_the_database_never_took_is_asked_again_and_nothing_half
     await stage.say(GUEST, "Siti Aminah")
     assert "NIK" in stage.emulator.last_message_to(GUEST).plain
     assert (await answers_of(stage)).get("full_name") == "Siti Aminah"
+
+
+async def test_a_press_the_database_never_took_is_answered_and_logged_in_one_line(
+    stage: LocalStage, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="bot.channels.telegram")
+    await stage.say(GUEST, "/start")
+    message = stage.last_with_button(GUEST, "Tamu")
+    button = next(b for row in message.buttons for b in row if "Tamu" in b.text)
+    with write_lock(stage):
+        query_id = await stage.emulator.press(GUEST, message, callback_data=button.data)
+        reply = await stage.emulator.wait_for_message(GUEST, timeout=10)
+    await stage.settle()
+
+    assert "lagi" in reply.plain.lower()
+    assert query_id in stage.emulator.callback_answers  # no spinner left on the button
+    errors = [r for r in caplog.records if r.name == "bot.channels.telegram"]
+    assert errors and all(r.exc_info is None for r in errors)

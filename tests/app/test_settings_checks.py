@@ -66,6 +66,8 @@ async def test_the_cli_refuses_a_cut_password_in_one_line(
         ({"activation_url": "simak.uin-malang.ac.id"}, "HOTSPOT_ACTIVATION_URL"),
         ({"log_level": "LOUD"}, "HOTSPOT_LOG_LEVEL"),
         ({"log_format": "xml"}, "HOTSPOT_LOG_FORMAT"),
+        ({"smtp_user": "helpdesk"}, "HOTSPOT_SMTP_USER and HOTSPOT_SMTP_PASSWORD"),
+        ({"smtp_password": "s3cret"}, "HOTSPOT_SMTP_USER and HOTSPOT_SMTP_PASSWORD"),
     ],
 )
 def test_impossible_settings_stop_start_up_naming_the_setting(
