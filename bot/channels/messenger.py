@@ -19,6 +19,11 @@ class MessengerPermanentError(MessengerError):
     """Retrying will not help: the user blocked the bot, the chat does not exist."""
 
 
+class MessengerRecipientGoneError(MessengerPermanentError):
+    """The person blocked the bot or left the platform: their own choice, so nothing for the
+    admins to fix when a reply to them fails."""
+
+
 class MessengerEditGoneError(MessengerPermanentError):
     """The message to edit is gone (deleted, too old, in a chat that moved): editing it will
     never work, but a new message can still say the same."""

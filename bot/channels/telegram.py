@@ -14,39 +14,25 @@ from typing import Any
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
-    CallbackQuery,
     File,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    InputFile,
-    LinkPreviewOptions,
     Message,
     Update,
 )
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.error import BadRequest
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, TypeHandler
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
-from bot.channels.chat_redirects import ChatRedirects
-from bot.channels.html_split import (
-    CAPTION_LIMIT,
-    MESSAGE_LIMIT,
-    split_html,
-    utf16_len,
-    visible_length,
-)
 from bot.channels.messenger import (
     MessengerEditGoneError,
     MessengerError,
     MessengerPermanentError,
-    MessengerRedirectError,
+    MessengerRecipientGoneError,
     MessengerTemporaryError,
     MessengerUnknownError,
 )
-from bot.channels.telegram_errors import PERSON_GONE, Verdict, classify, messenger_error
+from bot.channels.telegram_messenger import TelegramMessenger
 from bot.channels.telegram_start import PollingErrors, connect_with_retry
-from bot.dialog.events import Inbound, Keyboard, Kind, Outcome, Person, Reply, Upload
+from bot.dialog.events import Inbound, Kind, Outcome, Person, Reply, Upload
 from bot.dialog.staff_commands import StaffCommandBook
 from bot.texts.catalog import Catalog, plain
 from db.transient import DatabaseUnavailable
@@ -55,8 +41,6 @@ log = logging.getLogger(__name__)
 
 Handle = Callable[[Inbound], Awaitable[Outcome]]
 ALLOWED_UPDATES = (Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY)
-# Telegram's limit on the text of answerCallbackQuery.
-TOAST_LIMIT = 200
 # A reply after a commit cannot go back to the outbox, so a passing failure (a 5xx, a dropped
 # connection; 429 is waited out by the rate limiter) gets this many tries, 0.5 s apart, doubling.
 REPLY_TRIES = 3
@@ -68,28 +52,6 @@ def _passing(error: BaseException) -> bool:
     return isinstance(error, MessengerTemporaryError) and not isinstance(
         error, MessengerUnknownError
     )
-
-
-def keyboard(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(b.text, url=b.url)
-                if b.url
-                else InlineKeyboardButton(b.text, callback_data=b.data)
-                for b in row
-            ]
-            for row in buttons
-        ]
-    )
-
-
-def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Long HTML (a digest, a relayed paste) as several messages, each within `limit`
-    visible UTF-16 units; see `html_split` for where it cuts and how tags carry over."""
-    return split_html(text, limit)
 
 
 def to_inbound(update: Update) -> Inbound | None:
@@ -183,140 +145,6 @@ def _fetcher(get_file: Callable[[], Awaitable[File]]) -> Callable[[], Awaitable[
         return bytes(await telegram_file.download_as_bytearray())
 
     return fetch
-
-
-class TelegramMessenger:
-    """Messenger over the bot of a running Application; used by the outbox workers and for
-    the replies to updates.
-
-    Every failure leaves as a `MessengerError` sorted by `telegram_errors` (Telegram's own
-    words in its text). A send to a chat that moved is followed at once and remembered in
-    `redirects`; an edit that changes nothing is a success.
-    """
-
-    # A chat can move once (group -> supergroup); a second hop is only followed to be safe.
-    MAX_HOPS = 3
-
-    def __init__(
-        self,
-        application: Application,  # type: ignore[type-arg]
-        redirects: ChatRedirects | None = None,
-    ) -> None:
-        self.application = application
-        self.redirects = redirects or ChatRedirects()
-
-    def resolve(self, chat_id: int) -> int:
-        return self.redirects.resolve(chat_id)
-
-    async def send(self, chat_id: int, reply: Reply) -> int:
-        """Sends `reply` (split into several messages when long, the buttons on the last) and
-        returns the id of the last message. Raises a `MessengerError`."""
-        for _ in range(self.MAX_HOPS):
-            target = self.resolve(chat_id)
-            try:
-                if reply.document is not None:
-                    return await self._send_document(target, reply, *reply.document)
-                return await self._send_text(target, reply)
-            except MessengerRedirectError as moved:
-                await self.redirects.moved(target, moved.new_chat_id)
-        raise MessengerTemporaryError(f"Telegram: chat {chat_id} keeps moving")
-
-    async def _send_text(self, chat_id: int, reply: Reply, *, buttons: bool = True) -> int:
-        message_id = 0
-        parts = split_text(reply.text)
-        for index, part in enumerate(parts):
-            last = index == len(parts) - 1
-            message_id = await self._call(
-                self.application.bot.send_message(
-                    chat_id,
-                    part,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply.buttons) if last and buttons else None,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-            )
-        return message_id
-
-    async def _send_document(
-        self, chat_id: int, reply: Reply, filename: str, content: bytes
-    ) -> int:
-        # A caption over Telegram's 1,024 goes as a message after the file, whole, rather
-        # than cut; the buttons then go with that message.
-        fits = visible_length(reply.text) <= CAPTION_LIMIT
-        message_id = await self._call(
-            self.application.bot.send_document(
-                chat_id,
-                InputFile(content, filename=filename),
-                caption=(reply.text or None) if fits else None,
-                parse_mode=ParseMode.HTML,
-                reply_markup=keyboard(reply.buttons) if fits else None,
-            )
-        )
-        if fits:
-            return message_id
-        return await self._send_text(chat_id, reply)
-
-    async def edit(self, chat_id: int, message_id: int, reply: Reply) -> None:
-        """Replaces the text of a message the bot sent. An edit that changes nothing is done;
-        a text too long for one message keeps its first part there and sends the rest.
-        Raises `MessengerEditGoneError` when the message can no longer be edited (the caller
-        may send a new one), or another `MessengerError`."""
-        parts = split_text(reply.text)
-        try:
-            await self._call(
-                self.application.bot.edit_message_text(
-                    parts[0],
-                    chat_id=chat_id,
-                    message_id=message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply.buttons) if len(parts) == 1 else None,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                )
-            )
-        except MessengerRedirectError as moved:
-            # The message stays in the old chat, which can no longer be written to.
-            await self.redirects.moved(chat_id, moved.new_chat_id)
-            raise MessengerEditGoneError(str(moved)) from moved
-        if len(parts) > 1:
-            rest = "".join(parts[1:])
-            await self.send(chat_id, Reply(rest, reply.buttons))
-
-    async def answer(self, query: CallbackQuery, text: str | None, *, alert: bool) -> None:
-        """Answers a button press, best effort: the client only stops its spinner sooner.
-        A press the bot took long to handle gets "query is too old"; a failure is logged."""
-        toast = cut_plain(text, TOAST_LIMIT) if text else None
-        try:
-            await query.answer(toast, show_alert=alert)
-        except TelegramError as error:
-            log.info("button answer not shown: %s", classify(error).words)
-
-    @staticmethod
-    async def _call(request: Awaitable[Message | bool]) -> int:
-        """Runs one Bot API call; returns the message id (0 for an edit answered `true`).
-        Raises the product's error for it, except for an edit that changed nothing."""
-        try:
-            result = await request
-        except TelegramError as error:
-            classified = classify(error)
-            if classified.verdict is Verdict.IGNORE:
-                return 0
-            raise messenger_error(classified) from error
-        return result.message_id if isinstance(result, Message) else 0
-
-
-def cut_plain(text: str, limit: int) -> str:
-    """Plain text of catalog HTML within `limit` UTF-16 units (a button answer's 200)."""
-    result = plain(text)
-    while utf16_len(result) > limit:
-        result = result[: -max(1, (utf16_len(result) - limit) // 2)]
-    return result
-
-
-def _about_the_person(error: MessengerError) -> bool:
-    """A person who blocked the bot or left Telegram: their own choice, nothing for the
-    admins to fix."""
-    lowered = str(error).lower()
-    return any(token in lowered for token in PERSON_GONE)
 
 
 def apology_key(error: BaseException | None) -> str:
@@ -483,7 +311,7 @@ class TelegramChannel:
         log.warning("reply to chat %s not delivered: %s", chat_id, error)
         if isinstance(error, MessengerUnknownError | MessengerPermanentError):
             text = str(error)
-            if text not in self._told and not _about_the_person(error):
+            if text not in self._told and not isinstance(error, MessengerRecipientGoneError):
                 self._told.add(text)
                 await self.on_error(plain(self.texts.t("id", "error.reply_lost", error=text)))
 

@@ -28,6 +28,7 @@ from bot.channels.messenger import (
     MessengerEditGoneError,
     MessengerError,
     MessengerPermanentError,
+    MessengerRecipientGoneError,
     MessengerRedirectError,
     MessengerTemporaryError,
     MessengerUnknownError,
@@ -37,7 +38,8 @@ from bot.channels.messenger import (
 class Verdict(StrEnum):
     IGNORE = "ignore"  # nothing to do: the outcome is already there (an edit with no change)
     SEND_NEW = "send_new"  # the message to edit is gone or frozen: send a new one instead
-    PERMANENT = "permanent"  # retrying cannot help: blocked, no such chat, our own bad markup
+    PERMANENT = "permanent"  # retrying cannot help: no such chat, no rights, our own bad markup
+    GONE = "gone"  # permanent, and the person's own doing: they blocked the bot, left Telegram
     TEMPORARY = "temporary"  # retry with back-off: flood control, network, Telegram's 5xx
     REDIRECT = "redirect"  # the chat moved: follow `new_chat_id`
     UNKNOWN = "unknown"  # not in the table: retry, and tell the admins at once
@@ -55,8 +57,8 @@ KNOWN_TEXTS: tuple[tuple[str, Verdict], ...] = (
     ("message_id_invalid", Verdict.SEND_NEW),
     ("group chat was upgraded to a supergroup chat", Verdict.REDIRECT),
     ("chat not found", Verdict.PERMANENT),
-    ("bot was blocked by the user", Verdict.PERMANENT),
-    ("user is deactivated", Verdict.PERMANENT),
+    ("bot was blocked by the user", Verdict.GONE),
+    ("user is deactivated", Verdict.GONE),
     ("bot was kicked", Verdict.PERMANENT),
     ("bot is not a member", Verdict.PERMANENT),
     ("bot can't initiate conversation", Verdict.PERMANENT),
@@ -93,11 +95,6 @@ KNOWN_TEXTS: tuple[tuple[str, Verdict], ...] = (
     ("unknown error in http implementation", Verdict.TEMPORARY),
     ("httpx.", Verdict.TEMPORARY),
 )
-
-
-# Permanent failures that are a person's own doing (they blocked the bot, left Telegram):
-# nothing for the admins to fix.
-PERSON_GONE = ("bot was blocked by the user", "user is deactivated")
 
 
 @dataclass(frozen=True)
@@ -154,6 +151,8 @@ def messenger_error(classified: Classified) -> MessengerError:
             return MessengerEditGoneError(words)
         case Verdict.PERMANENT:
             return MessengerPermanentError(words)
+        case Verdict.GONE:
+            return MessengerRecipientGoneError(words)
         case Verdict.TEMPORARY:
             return MessengerTemporaryError(words)
         case Verdict.REDIRECT if classified.new_chat_id is not None:

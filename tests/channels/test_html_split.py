@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.channels.html_split import split_html, utf16_len, visible_length
-from bot.channels.telegram import split_text
+from bot.channels.html_split import split_html as split_text
 from bot.emulator.html import format_message_text, parse_html
 
 # Characters that stress the cut: markup-significant ones, whitespace, and an emoji outside

@@ -8,7 +8,7 @@ import pytest
 
 from bot.channels.chat_redirects import ChatRedirects
 from bot.channels.messenger import MessengerEditGoneError, MessengerPermanentError
-from bot.channels.telegram import TelegramMessenger
+from bot.channels.telegram_messenger import TelegramMessenger
 from bot.dialog.events import Button, Reply
 from bot.emulator import BotApiEmulator
 from bot.emulator import errors as tg

@@ -35,8 +35,8 @@ async def failure(emu: BotApiEmulator, bot: Bot, status: int, description: str) 
         (400, tg.CANT_BE_EDITED, Verdict.SEND_NEW),
         (400, tg.MESSAGE_ID_INVALID, Verdict.SEND_NEW),
         (400, tg.CHAT_NOT_FOUND, Verdict.PERMANENT),
-        (403, tg.BLOCKED, Verdict.PERMANENT),
-        (403, "Forbidden: user is deactivated", Verdict.PERMANENT),
+        (403, tg.BLOCKED, Verdict.GONE),
+        (403, "Forbidden: user is deactivated", Verdict.GONE),
         (403, "Forbidden: bot was kicked from the group chat", Verdict.PERMANENT),
         (
             400,

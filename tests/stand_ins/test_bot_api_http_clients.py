@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import httpx
@@ -19,6 +19,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from tests.emulator.conftest import ALICE
+from tests.harness.emulator import started_emulator
 
 NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
@@ -33,7 +34,7 @@ class Answer:
         return json.loads(self.body)
 
 
-class Client:
+class Client(Protocol):
     """One HTTP client library behind a small common face."""
 
     name: str
@@ -47,11 +48,10 @@ class Client:
         json_body: dict[str, Any] | None = None,
         form: dict[str, str] | None = None,
         files: dict[str, tuple[str, bytes, str]] | None = None,
-    ) -> Answer:
-        raise NotImplementedError
+    ) -> Answer: ...
 
 
-class HttpxClient(Client):
+class HttpxClient:
     name = "httpx"
 
     async def request(
@@ -71,7 +71,7 @@ class HttpxClient(Client):
             return Answer(response.status_code, response.content)
 
 
-class AiohttpClient(Client):
+class AiohttpClient:
     name = "aiohttp"
 
     async def request(
@@ -101,19 +101,15 @@ class AiohttpClient(Client):
 
 @pytest.fixture(params=[HttpxClient, AiohttpClient], ids=lambda kind: kind.name)
 def client(request: pytest.FixtureRequest) -> Client:
-    kind: type[Client] = request.param
-    return kind()
+    client: Client = request.param()
+    return client
 
 
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
-    emulator = BotApiEmulator()
-    await emulator.start()
-    emulator.add_user(ALICE, "Alice", username="alice")
-    try:
+    async with started_emulator() as emulator:
+        emulator.add_user(ALICE, "Alice", username="alice")
         yield emulator
-    finally:
-        await emulator.stop()
 
 
 def method_url(emu: BotApiEmulator, method: str) -> str:
