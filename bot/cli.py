@@ -19,15 +19,6 @@ from handlers.form.definition import FormDefinitionError
 log = logging.getLogger("hotspot_desk")
 
 
-def _secrets(settings: Settings) -> list[str]:
-    values = [settings.router_password.get_secret_value()]
-    if settings.telegram_token:
-        values.append(settings.telegram_token.get_secret_value())
-    if settings.smtp_password:
-        values.append(settings.smtp_password.get_secret_value())
-    return values
-
-
 async def _run(settings: Settings) -> None:
     from bot.runtime import Runtime
 
@@ -53,7 +44,7 @@ async def _run(settings: Settings) -> None:
 def _check_env_file() -> None:
     """A secret cut short in .env stops start-up; any other setting read differently from
     what was written gets one warning line."""
-    problems = env_file_problems(Path(".env"))
+    problems = env_file_problems(Path(".env"), Settings.secret_names())
     for problem in problems:
         if problem.fatal:
             raise ConfigError(f"invalid setting {problem.line()}")
@@ -63,16 +54,13 @@ def _check_env_file() -> None:
 def cmd_migrate(settings: Settings) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from bot.runtime import database_unreachable
     from db.migrate import upgrade_sync
-    from db.transient import short_reason
 
     try:
         upgrade_sync(settings.database_url)
     except (SQLAlchemyError, OSError) as error:
-        raise StartupError(
-            f"HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
-            f"({short_reason(error)})"
-        ) from None
+        raise database_unreachable(error) from None
     print("database is at the latest schema")
     return 0
 
@@ -102,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         settings = load_settings()
-        secrets = _secrets(settings)
+        secrets = settings.secret_values()
         level = "WARNING" if args.command == "demo" else settings.log_level
         install_logging(secrets, level, settings.log_format)
         if args.command != "demo":

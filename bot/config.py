@@ -7,7 +7,7 @@ import re
 from datetime import date, time
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -383,6 +383,26 @@ class Settings(BaseSettings):
                 "AUTH) or neither"
             )
         return self
+
+    @classmethod
+    def secret_names(cls) -> frozenset[str]:
+        """The environment names of the secret settings (every `SecretStr` field), in upper
+        case: what must never be printed, and what a cut-short `.env` value stops."""
+        prefix = cls.model_config.get("env_prefix", "")
+        return frozenset(
+            f"{prefix}{name}".upper()
+            for name, field in cls.model_fields.items()
+            if SecretStr in (field.annotation, *get_args(field.annotation))
+        )
+
+    def secret_values(self) -> list[str]:
+        """The secrets' values that are set, for the log redaction."""
+        values = (getattr(self, name) for name in type(self).model_fields)
+        return [
+            value.get_secret_value()
+            for value in values
+            if isinstance(value, SecretStr) and value.get_secret_value()
+        ]
 
     @property
     def zone(self) -> ZoneInfo:

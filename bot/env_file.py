@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from dotenv.parser import parse_stream
 
-SECRET_NAMES = ("TOKEN", "PASSWORD", "SECRET")
 COMMENT_START = re.compile(r"\s#")
 
 
@@ -36,9 +35,12 @@ def _raw_value(original: str) -> str:
     return value.strip()
 
 
-def env_file_problems(path: Path, environ: Mapping[str, str] | None = None) -> list[EnvProblem]:
+def env_file_problems(
+    path: Path, secrets: Collection[str], environ: Mapping[str, str] | None = None
+) -> list[EnvProblem]:
     """The HOTSPOT_ lines of the `.env` at `path` that are not read as written (a setting
-    also set in `environ`, default os.environ, is read from there and skipped)."""
+    also set in `environ`, default os.environ, is read from there and skipped). A line of
+    one of the `secrets` (upper-case names) cut short is fatal."""
     if not path.is_file():
         return []
     environ = os.environ if environ is None else environ
@@ -51,7 +53,7 @@ def env_file_problems(path: Path, environ: Mapping[str, str] | None = None) -> l
             raw = _raw_value(binding.original.string.split("\n", 1)[0])
             quoted = raw[:1] in ("'", '"')
             if not quoted and COMMENT_START.search(raw):
-                secret = any(part in key.upper() for part in SECRET_NAMES)
+                secret = key.upper() in secrets
                 problems.append(
                     EnvProblem(
                         key,

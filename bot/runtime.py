@@ -96,6 +96,15 @@ def one_line_on_failure(name: str, sweep: Callable[[], Awaitable[object]]) -> Sw
     return guarded
 
 
+def database_unreachable(error: BaseException) -> StartupError:
+    """The one line that stops `run` or `migrate` when the database cannot be reached or
+    migrated, naming the setting and the driver's first line (never the traceback)."""
+    return StartupError(
+        "HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
+        f"({short_reason(error)})"
+    )
+
+
 class Runtime:
     """Builds every part from the settings and owns their start and stop."""
 
@@ -199,10 +208,7 @@ class Runtime:
             await upgrade(self.settings.database_url)
         except (SQLAlchemyError, OSError) as error:
             log.debug("database at start", exc_info=error)
-            raise StartupError(
-                "HOTSPOT_DATABASE_URL: the database cannot be reached or migrated "
-                f"({short_reason(error)})"
-            ) from None
+            raise database_unreachable(error) from None
         self.channel.messenger.redirects.load(await self.chat_moves.load())
         await self.channel.start(
             poll_timeout=poll_timeout, retry_seconds=self.settings.telegram_start_retry_seconds

@@ -63,14 +63,3 @@ class RedactingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
 
-
-def install(secrets: list[str], level: int = logging.INFO) -> Redactor:
-    """Root logging with redaction; HTTP client loggers held at WARNING."""
-    redactor = install_redaction(secrets)
-    logging.basicConfig(level=level)
-    formatter = RedactingFormatter(redactor, "%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(formatter)
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    return redactor

@@ -11,6 +11,7 @@ is older than a few beats. A living holder's lease is always respected.
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import socket
@@ -24,9 +25,6 @@ from db.models import OutboxWorkerRow
 # A holder is dead after this many missed beats: one late beat (a busy database, a pause)
 # must not hand its running job to another process.
 MISSED_BEATS = 3
-# Where /proc does not tell a process's start, this process's own start stands in for it:
-# the workers of one process share it, a predecessor with the same pid had another.
-_IMPORTED = f"wall:{time.time_ns()}"
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,15 @@ class WorkerIdentity:
     @classmethod
     def of_this_process(cls) -> WorkerIdentity:
         pid = os.getpid()
-        start = process_start(pid) or _IMPORTED
+        start = process_start(pid) or _first_call_token()
         return cls(secrets.token_hex(16), socket.gethostname()[:255], pid, start)
+
+
+@functools.cache
+def _first_call_token() -> str:
+    """Where /proc does not tell a process's start, a token made once per process stands in
+    for it: the workers of one process share it, a predecessor with the same pid had another."""
+    return f"wall:{time.time_ns()}"
 
 
 def process_start(pid: int) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.demo.stage import LocalStage
 from bot.env_file import env_file_problems
 from tests.app.cli_process import CliProcess, stage_environment
@@ -21,16 +21,16 @@ def test_a_password_cut_at_a_hash_in_env_is_found(tmp_path: Path) -> None:
         "HOTSPOT_SMTP_PASSWORD='Kunci #1'\n"
         "HOTSPOT_SMTP_USER=${USER}\n"
     )
-    problems = {p.setting: p for p in env_file_problems(env, environ={})}
+    problems = {p.setting: p for p in env_file_problems(env, Settings.secret_names(), environ={})}
     assert problems["HOTSPOT_ROUTER_PASSWORD"].fatal
     assert not problems["HOTSPOT_ROUTER_TIMEOUT"].fatal
     assert "HOTSPOT_SMTP_PASSWORD" not in problems  # quoted: read as written
     assert "${" in problems["HOTSPOT_SMTP_USER"].message
     assert all("Rahasia" not in p.line() for p in problems.values())
     # Set in the environment, the .env line is not used at all.
-    assert env_file_problems(env, environ={"HOTSPOT_ROUTER_PASSWORD": "x"})[0].setting != (
-        "HOTSPOT_ROUTER_PASSWORD"
-    )
+    assert env_file_problems(
+        env, Settings.secret_names(), environ={"HOTSPOT_ROUTER_PASSWORD": "x"}
+    )[0].setting != ("HOTSPOT_ROUTER_PASSWORD")
 
 
 async def test_the_cli_refuses_a_cut_password_in_one_line(
