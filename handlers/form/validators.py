@@ -8,7 +8,6 @@ marks removed), and the checks use ASCII classes, so the value stored is the val
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -16,7 +15,6 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from handlers.form.dates import WrongWeekday, read_date
-from handlers.form.dates import parse_date as parse_date
 from handlers.form.definition import Field
 from handlers.typed import normalise
 
@@ -51,7 +49,8 @@ class Limits:
 
 
 def _clean(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+    # `validate` has normalised the text (NFKC); only the inner spacing is left to fold.
+    return " ".join(text.split())
 
 
 def _length(value: str, spec: Field, default_min: int, default_max: int) -> Rejected | None:

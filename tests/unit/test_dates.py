@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 from babel.dates import format_date
 
+from handlers.form.dates import parse_date
 from handlers.form.definition import FormDefinition, load_form
-from handlers.form.validators import Accepted, Limits, Rejected, parse_date, validate
+from handlers.form.validators import Accepted, Limits, Rejected, validate
 
 TODAY = date(2026, 12, 7)  # a Monday
 FORM_CATEGORIES = frozenset({"tamu", "mitra", "peserta", "lainnya"})

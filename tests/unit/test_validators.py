@@ -4,8 +4,9 @@ from datetime import date
 
 import pytest
 
+from handlers.form.dates import parse_date
 from handlers.form.definition import FormDefinition, load_form
-from handlers.form.validators import Accepted, Limits, Rejected, parse_date, validate
+from handlers.form.validators import Accepted, Limits, Rejected, validate
 
 FORM_CATEGORIES = frozenset({"tamu", "mitra", "peserta", "lainnya"})
 LIMITS = Limits(today=date(2026, 12, 7), category_max_days=7, choices=("PTIPD", "Rektorat"))
