@@ -11,9 +11,11 @@ spellings CLDR leaves out (`Peb`, `Agt`, `Nop`, `Jum'at`, `Ahad`...).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any, Literal
 
 from babel.dates import get_day_names, get_month_names
 
@@ -58,30 +60,36 @@ _DAY_MONTH = re.compile(
 _MONTH_DAY = re.compile(r"^([a-z]+)\.?\s*(\d{1,2})(?:(?:,\s*|\s+)(\d{4}))?$", re.ASCII)
 
 
+Width = Literal["wide", "abbreviated"]
+Context = Literal["format", "stand-alone"]
+
+
+def _cldr_names(
+    table: Callable[[Width, Context, str], Any], extra: Mapping[str, int]
+) -> dict[str, int]:
+    names: dict[str, int] = {}
+    contexts: tuple[Context, ...] = ("format", "stand-alone")
+    widths: tuple[Width, ...] = ("wide", "abbreviated")
+    for locale in LOCALES:
+        for context in contexts:
+            for width in widths:
+                for number, name in table(width, context, locale).items():
+                    names[normalise(name).casefold().rstrip(".")] = number
+    names.update(extra)
+    return names
+
+
 @cache
 def month_names() -> dict[str, int]:
-    """Every month name and abbreviation of both locales, casefolded, without a final dot."""
-    names: dict[str, int] = {}
-    for locale in LOCALES:
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for number, name in get_month_names(width, context, locale).items():
-                    names[normalise(name).casefold().rstrip(".")] = number
-    names.update(EXTRA_MONTHS)
-    return names
+    """Every month name and abbreviation of both locales (CLDR, through Babel), casefolded,
+    without a final dot: January is 1."""
+    return _cldr_names(get_month_names, EXTRA_MONTHS)
 
 
 @cache
 def weekday_names() -> dict[str, int]:
-    """Weekday names and abbreviations of both locales, casefolded: Monday is 0."""
-    names: dict[str, int] = {}
-    for locale in LOCALES:
-        for context in ("format", "stand-alone"):
-            for width in ("wide", "abbreviated"):
-                for number, name in get_day_names(width, context, locale).items():
-                    names[normalise(name).casefold().rstrip(".")] = number
-    names.update(EXTRA_WEEKDAYS)
-    return names
+    """Weekday names and abbreviations of both locales (CLDR), casefolded: Monday is 0."""
+    return _cldr_names(get_day_names, EXTRA_WEEKDAYS)
 
 
 @dataclass(frozen=True)
