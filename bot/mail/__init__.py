@@ -5,15 +5,8 @@ there, so production code does not load it.
 """
 
 from bot.mail.message import build_message, make_message_id
-from bot.mail.sender import (
-    MailError,
-    MailPermanentError,
-    MailTemporaryError,
-    MailUnknownError,
-    SmtpConfig,
-    SmtpSecurity,
-    SmtpSender,
-)
+from bot.mail.sender import SmtpConfig, SmtpSecurity, SmtpSender
+from bot.mail.smtp_errors import MailError, MailPermanentError, MailTemporaryError, MailUnknownError
 
 __all__ = [
     "MailError",

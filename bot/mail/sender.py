@@ -13,11 +13,7 @@ from typing import Literal, get_args
 import aiosmtplib
 
 from bot.mail.addresses import needs_smtputf8, wire_address, wire_message
-from bot.mail.smtp_errors import MailError as MailError
-from bot.mail.smtp_errors import MailPermanentError as MailPermanentError
-from bot.mail.smtp_errors import MailTemporaryError as MailTemporaryError
-from bot.mail.smtp_errors import MailUnknownError as MailUnknownError
-from bot.mail.smtp_errors import classify, refusal
+from bot.mail.smtp_errors import MailPermanentError, classify, refusal
 
 log = logging.getLogger(__name__)
 

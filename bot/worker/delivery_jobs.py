@@ -14,12 +14,8 @@ from email.message import EmailMessage
 
 from bot.channels.messenger import Messenger
 from bot.dialog.context import DeskContext
-from bot.mail.sender import (
-    MailPermanentError,
-    MailTemporaryError,
-    MailUnknownError,
-    SmtpSender,
-)
+from bot.mail.sender import SmtpSender
+from bot.mail.smtp_errors import MailPermanentError, MailTemporaryError, MailUnknownError
 from bot.worker.common import job_ticket, send_chat
 from bot.worker.emails import credentials_email, rejection_email
 from bot.worker.errors import JobPermanentError, JobTemporaryError, JobUnknownError

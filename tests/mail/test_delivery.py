@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.mail.sender import MailPermanentError, MailTemporaryError, SmtpSender
+from bot.mail.sender import SmtpSender
 from bot.mail.sink import SmtpSink
+from bot.mail.smtp_errors import MailPermanentError, MailTemporaryError
 from tests.mail.support import APPLICANT, PASSWORD_IN_BODY, ConfigFactory, MessageFactory
 
 

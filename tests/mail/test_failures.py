@@ -11,15 +11,15 @@ from pathlib import Path
 import aiosmtplib
 import pytest
 
-from bot.mail.sender import (
+from bot.mail.sender import SmtpSender
+from bot.mail.sink import SmtpSink
+from bot.mail.smtp_errors import (
     MailError,
     MailPermanentError,
     MailTemporaryError,
     MailUnknownError,
-    SmtpSender,
+    classify,
 )
-from bot.mail.sink import SmtpSink
-from bot.mail.smtp_errors import classify
 from tests.mail.support import ConfigFactory, MessageFactory, TlsFiles
 
 

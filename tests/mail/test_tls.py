@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.mail.sender import MailPermanentError, SmtpSecurity, SmtpSender
+from bot.mail.sender import SmtpSecurity, SmtpSender
 from bot.mail.sink import SmtpSink
+from bot.mail.smtp_errors import MailPermanentError
 from tests.mail.support import ConfigFactory, MessageFactory, TlsFiles
 
 TLS_MODES: list[SmtpSecurity] = ["starttls", "tls"]

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.mail.sender import MailPermanentError, SmtpSender
+from bot.mail.sender import SmtpSender
 from bot.mail.sink import SmtpSink
+from bot.mail.smtp_errors import MailPermanentError
 from tests.mail.support import ConfigFactory, MessageFactory
 
 UNICODE_DOMAIN = "siti@bücherei-contoh.de"
