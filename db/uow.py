@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from db.engine import DEFAULT_BUSY_SECONDS, make_engine, make_sessionmaker
 from db.repositories.accounts import AccountRepository
 from db.repositories.applicants import ApplicantRepository
+from db.repositories.chat_redirects import ChatRedirectRepository
 from db.repositories.dialog import AttachmentRepository, HandoffRepository
 from db.repositories.outbox import OutboxRepository
 from db.repositories.staff import StaffRepository
@@ -38,6 +39,7 @@ class UnitOfWork:
         self.records = StaffRecordRepository(session)
         self.attachments = AttachmentRepository(session)
         self.handoffs = HandoffRepository(session)
+        self.chat_redirects = ChatRedirectRepository(session)
         self._notes: list[tuple[str, tuple[object, ...]]] = []
 
     def note(self, message: str, *args: object) -> None:

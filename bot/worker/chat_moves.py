@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from bot.dialog.context import DeskContext
 from bot.dialog.render import staff_language
-from db.repositories.chat_redirects import ChatRedirectRepository
 
 log = logging.getLogger(__name__)
 
@@ -23,15 +22,13 @@ class ChatMoves:
     async def load(self) -> dict[int, int]:
         """old chat id -> new chat id, every move recorded so far."""
         async with self.ctx.unit() as uow:
-            return await ChatRedirectRepository(uow.session).all()
+            return await uow.chat_redirects.all()
 
     async def record(self, old_chat_id: int, new_chat_id: int) -> None:
         """Keeps the move and, the first time, queues a notice to every admin chat (the old
         id is followed there too) naming the setting that still holds the old id."""
         async with self.ctx.unit() as uow:
-            if not await ChatRedirectRepository(uow.session).record(
-                old_chat_id, new_chat_id, uow.now
-            ):
+            if not await uow.chat_redirects.record(old_chat_id, new_chat_id, uow.now):
                 return
             for chat_id in self.ctx.staff.admin_chats():
                 language = await staff_language(uow, chat_id)

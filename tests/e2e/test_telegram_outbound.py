@@ -12,7 +12,6 @@ import pytest
 
 from bot.demo.stage import ADMIN_ID, HEAD_ID, LocalStage
 from bot.emulator import errors as tg
-from db.repositories.chat_redirects import ChatRedirectRepository
 from tests.e2e.conftest import GUEST, OTHER
 from tests.e2e.flows import latest_ticket, status_of, submit, texts_to
 
@@ -120,7 +119,7 @@ async def test_cards_follow_an_admin_group_that_became_a_supergroup(
         assert sum(setting in text for text in texts_to(stage, chat)) == 1
     runtime = stage.runtime
     async with runtime.db.unit(runtime.clock.now()) as uow:
-        assert await ChatRedirectRepository(uow.session).all() == {GROUP: SUPERGROUP}
+        assert await uow.chat_redirects.all() == {GROUP: SUPERGROUP}
 
     # After a restart the move is known before anything is sent.
     await stage.stop_bot()
