@@ -4,7 +4,7 @@ Our own loggers log at `HOTSPOT_LOG_LEVEL` (INFO by default); the libraries' log
 held at WARNING, since at INFO APScheduler writes two lines per job run (about 35,000 a day
 with a 5-second outbox sweep), Alembic seven per start and httpx one per Bot API call, with
 the token in the URL. `HOTSPOT_LOG_FORMAT=json` writes one JSON object per line for a log
-collector. Both formats are redacted (bot/channels/redact.py): the record factory cleans the
+collector. Both formats are redacted (bot/redaction.py): the record factory cleans the
 message where it is made, the formatter cleans what is added later (tracebacks).
 """
 
@@ -16,7 +16,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Literal, TextIO
 
-from bot.channels.redact import NOISY_LOGGERS, RedactingFormatter, Redactor, install_redaction
+from bot.redaction import NOISY_LOGGERS, RedactingFormatter, Redactor, install_redaction
 
 LogFormat = Literal["text", "json"]
 

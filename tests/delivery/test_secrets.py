@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.channels.redact import NOISY_LOGGERS
 from bot.demo.stage import ADMIN_ID, ROUTER_PASSWORD, LocalStage
+from bot.redaction import NOISY_LOGGERS
 from db.models_delivery import OutboxAttempt
 from tests.delivery.conftest import GUEST
 from tests.delivery.support import NIK, account_of, approved, jobs_of, run

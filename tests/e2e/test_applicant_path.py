@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from bot.channels.redact import install_redaction
 from bot.demo.stage import LocalStage
+from bot.redaction import install_redaction
 from handlers.filling import answers_of
 from tests.e2e.conftest import GUEST
 from tests.e2e.flows import GUEST_ANSWERS, fill_form, latest_ticket, texts_to
