@@ -94,8 +94,9 @@ async def test_a_second_instance_on_the_same_token_is_told_once_and_logged_as_on
     try:
         await second.wait_for_line("Hotspot Desk is running")
         # Both instances meet 409s for a few polls each.
-        await first.wait_for_line("409")
-        await second.wait_for_line("409")
+        # "409 Conflict", not "409" alone: a timestamp's milliseconds may read 409.
+        await first.wait_for_line("409 Conflict")
+        await second.wait_for_line("409 Conflict")
         told = await stand_ins.emulator.wait_for_message(
             ADMIN_ID, lambda m: "409" in m.plain, timeout=10, since=0
         )
@@ -105,6 +106,6 @@ async def test_a_second_instance_on_the_same_token_is_told_once_and_logged_as_on
     assert codes == (0, 0)
     for bot in (first, second):
         assert "Traceback" not in bot.text
-        assert len([line for line in bot.lines if "409" in line]) == 1, bot.text
+        assert len([line for line in bot.lines if "409 Conflict" in line]) == 1, bot.text
     conflict_alerts = [m for m in stand_ins.emulator.messages_to(ADMIN_ID) if "409" in m.plain]
     assert 1 <= len(conflict_alerts) <= 2  # at most once from each instance
